@@ -1,0 +1,54 @@
+// StateStore: what the gardener remembers between runs (SQLite by default).
+#ifndef LOG_GARDENER_STATE_STORE_H_
+#define LOG_GARDENER_STATE_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "log_gardener/status.h"
+
+namespace lg {
+
+// One tracker action, keyed by an idempotency key derived from the cluster
+// fingerprint, the action and the window. Status moves planned → sent →
+// confirmed; a rerun that finds `confirmed` does not act again.
+struct JournalRecord {
+  std::string key;
+  std::string kind;       // "create" | "regression" | "comment"
+  std::string fingerprint;
+  int64_t issue = 0;      // issue commented on, or the closed issue of a regression
+  int64_t new_issue = 0;  // issue filed (create, regression)
+  std::string status;     // "planned" | "sent" | "confirmed"
+  std::string window;     // "START/END"
+};
+
+struct RunRecord {
+  std::string started_at;
+  std::string service;
+  std::string window_start;
+  std::string window_end;
+  uint64_t entries_read = 0;
+  uint64_t clusters = 0;
+  uint64_t created = 0;
+  uint64_t commented = 0;
+};
+
+// Thread safety: one thread at a time.
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+  // The issue a cluster fingerprint was filed as, if any.
+  virtual StatusOr<std::optional<int64_t>> IssueForFingerprint(std::string_view fingerprint) = 0;
+  virtual Status MapFingerprint(std::string_view fingerprint, int64_t issue) = 0;
+  virtual StatusOr<std::optional<JournalRecord>> FindAction(std::string_view key) = 0;
+  // Inserts or updates the record with this key.
+  virtual Status RecordAction(const JournalRecord& record) = 0;
+  virtual Status RecordRun(const RunRecord& run) = 0;
+  virtual std::string Describe() const = 0;
+};
+
+}  // namespace lg
+
+#endif  // LOG_GARDENER_STATE_STORE_H_

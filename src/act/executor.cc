@@ -1,0 +1,204 @@
+#include "act/executor.h"
+
+#include <fmt/format.h>
+
+#include "act/safe_text.h"
+#include "triage/triage.h"
+
+namespace lg {
+namespace {
+
+std::string JoinTerms(const std::vector<std::string>& terms, size_t max = 8) {
+  std::string out;
+  for (size_t i = 0; i < terms.size() && i < max; ++i) out += (i ? ", " : "") + terms[i];
+  if (terms.size() > max) out += ", …";
+  return out;
+}
+
+std::string DescribeCandidate(const Candidate& c) {
+  return fmt::format("#{} ({}, score {:.2f}; shared: {})", c.issue, c.open ? "open" : "closed",
+                     c.score, JoinTerms(c.shared_terms));
+}
+
+// The words the matcher compares: service, name, and the top templates.
+std::string Signature(const Cluster& c, const RenderContext& ctx) {
+  std::string s = c.name;
+  size_t n = 0;
+  for (uint32_t t : c.templates) {
+    if (n++ == 5) break;
+    const std::string& text = ctx.templates[t].text;
+    s += '\n';
+    s += text.substr(0, 400);
+  }
+  return s;
+}
+
+// Fills c.action.kind/issue/rationale from the evidence. No side effects.
+void Decide(Cluster& c, const RenderContext& ctx, const IssueIndex& index,
+            std::optional<int64_t> state_issue, const ActOptions& options) {
+  const std::string window = WindowText(ctx.window);
+  const Issue* own = state_issue ? index.Find(*state_issue) : nullptr;
+  bool via_state = own != nullptr;
+  if (!own) own = index.FindByFingerprint(c.fingerprint);
+  if (own) {
+    std::string how = via_state ? "state maps the fingerprint to" : "fingerprint line found in";
+    if (own->body.find(WindowMarker(c.fingerprint, window)) != std::string::npos) {
+      // Filed by an earlier run of this very window.
+      int64_t regression_of = 0;
+      if (auto pos = own->body.find("Regression of #"); pos == 0) {
+        regression_of = std::strtoll(own->body.c_str() + 15, nullptr, 10);
+      }
+      c.action.kind = regression_of ? ActionKind::kRegression : ActionKind::kCreate;
+      c.action.issue = regression_of;
+      c.action.new_issue = own->number;
+      c.action.url = own->url;
+      c.action.status = "already done";
+      c.action.rationale = fmt::format("{} #{}, filed for this window already", how, own->number);
+      return;
+    }
+    if (own->is_open()) {
+      c.action.kind = ActionKind::kComment;
+      c.action.issue = own->number;
+      c.action.url = own->url;
+      c.action.rationale = fmt::format("{} open issue #{}", how, own->number);
+    } else {
+      c.action.kind = ActionKind::kRegression;
+      c.action.issue = own->number;
+      c.action.rationale = fmt::format("{} closed issue #{}: it is back", how, own->number);
+    }
+    return;
+  }
+  MatchResult m = index.MatchText(Signature(c, ctx), options.match);
+  c.action.related = m.related;
+  std::string runner = m.runner_up ? "; runner-up " + DescribeCandidate(*m.runner_up) : "";
+  if (m.best_open) {
+    c.action.kind = ActionKind::kComment;
+    c.action.issue = m.best_open->issue;
+    if (const Issue* i = index.Find(m.best_open->issue)) c.action.url = i->url;
+    c.action.rationale = fmt::format("text match with open issue {}{}",
+                                     DescribeCandidate(*m.best_open), runner);
+  } else if (m.best_closed) {
+    c.action.kind = ActionKind::kRegression;
+    c.action.issue = m.best_closed->issue;
+    c.action.rationale = fmt::format("only a closed issue matches: {}{}",
+                                     DescribeCandidate(*m.best_closed), runner);
+  } else {
+    c.action.kind = ActionKind::kCreate;
+    c.action.rationale = fmt::format("no issue scores {:.2f} or more{}", options.match.threshold,
+                                     m.runner_up ? "; best " + DescribeCandidate(*m.runner_up) : "");
+  }
+}
+
+}  // namespace
+
+StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderContext& ctx,
+                                const std::vector<Issue>& issues, Tracker& tracker,
+                                StateStore* state, const ActOptions& options) {
+  ActStats stats;
+  IssueIndex index(issues);
+  const std::string window = WindowText(ctx.window);
+  int filings = 0;
+  for (Cluster& c : clusters) {
+    const std::string key = c.fingerprint + "|" + window;
+    if (state) {
+      auto rec = state->FindAction(key);
+      if (!rec.ok()) return rec.status();
+      if (rec->has_value() && (*rec)->status == "confirmed") {
+        const JournalRecord& r = **rec;
+        c.action.kind = r.kind == "comment"      ? ActionKind::kComment
+                        : r.kind == "regression" ? ActionKind::kRegression
+                                                 : ActionKind::kCreate;
+        c.action.issue = r.issue;
+        c.action.new_issue = r.new_issue;
+        if (const Issue* i = index.Find(r.new_issue ? r.new_issue : r.issue)) c.action.url = i->url;
+        c.action.status = "already done";
+        c.action.rationale = "journal: this window's action was confirmed by an earlier run";
+        if (c.action.kind == ActionKind::kRegression) c.category = "regression";
+        c.title = MakeTitle(c.category, c.priority, c.name);
+        ++stats.already_done;
+        continue;
+      }
+    }
+    std::optional<int64_t> state_issue;
+    if (state) {
+      auto mapped = state->IssueForFingerprint(c.fingerprint);
+      if (!mapped.ok()) return mapped.status();
+      state_issue = *mapped;
+    }
+    Decide(c, ctx, index, state_issue, options);
+    if (c.action.kind == ActionKind::kRegression) c.category = "regression";
+    c.title = MakeTitle(c.category, c.priority, c.name);
+    if (c.action.status == "already done") {
+      ++stats.already_done;
+      if (state && !options.dry_run) {
+        LG_RETURN_IF_ERROR(state->RecordAction({key, std::string(ActionKindName(c.action.kind)),
+                                                c.fingerprint, c.action.issue, c.action.new_issue,
+                                                "confirmed", window}));
+        LG_RETURN_IF_ERROR(state->MapFingerprint(c.fingerprint, c.action.new_issue));
+      }
+      continue;
+    }
+    JournalRecord rec{key, std::string(ActionKindName(c.action.kind)), c.fingerprint,
+                      c.action.issue, 0, "planned", window};
+    if (c.action.kind == ActionKind::kComment) {
+      const std::string marker = WindowMarker(c.fingerprint, window);
+      auto comments = tracker.ListComments(c.action.issue);
+      if (!comments.ok()) return comments.status();
+      bool posted = false;
+      for (const Comment& cm : *comments) posted |= cm.body.find(marker) != std::string::npos;
+      if (posted) {
+        c.action.status = "already done";
+        ++stats.already_done;
+      } else if (options.dry_run) {
+        c.action.status = "planned (dry run)";
+      } else {
+        if (state) LG_RETURN_IF_ERROR(state->RecordAction(rec));
+        auto comment = tracker.AddComment(c.action.issue, RenderUpdateComment(c, ctx));
+        if (!comment.ok()) return comment.status();
+        c.action.status = "done";
+        ++stats.commented;
+      }
+      if (state && !options.dry_run) {
+        rec.status = "confirmed";
+        LG_RETURN_IF_ERROR(state->RecordAction(rec));
+      }
+      continue;
+    }
+    // create or regression: file a new issue.
+    if (filings >= options.max_new_issues) {
+      c.action.status = fmt::format("skipped: --max-new-issues {} reached", options.max_new_issues);
+      ++stats.deferred;
+      continue;
+    }
+    ++filings;
+    if (options.dry_run) {
+      c.action.status = "planned (dry run)";
+      continue;
+    }
+    if (state) LG_RETURN_IF_ERROR(state->RecordAction(rec));
+    NewIssue request;
+    request.title = SafeText(c.title, 256);
+    request.body = RenderIssueBody(
+        c, ctx, c.action.kind == ActionKind::kRegression ? c.action.issue : 0);
+    request.labels = {options.label, fmt::format("P{}", c.priority), c.category};
+    auto filed = tracker.CreateIssue(request);
+    if (!filed.ok()) return filed.status();
+    c.action.new_issue = filed->number;
+    c.action.url = filed->url;
+    c.action.status = "done";
+    if (c.action.kind == ActionKind::kRegression) {
+      ++stats.regressions;
+    } else {
+      ++stats.created;
+    }
+    if (state) {
+      LG_RETURN_IF_ERROR(state->MapFingerprint(c.fingerprint, filed->number));
+      rec.new_issue = filed->number;
+      rec.status = "confirmed";
+      LG_RETURN_IF_ERROR(state->RecordAction(rec));
+    }
+  }
+  return stats;
+}
+
+}  // namespace lg

@@ -1,0 +1,224 @@
+// `log-gardener run`: one gardening pass.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/specs.h"
+#include "core/file_util.h"
+#include "core/time.h"
+#include "pipeline/gardener.h"
+#include "report/json_report.h"
+#include "report/markdown_report.h"
+#include "sources/file_source.h"
+
+namespace lg::cli {
+namespace {
+
+struct RunFlags {
+  std::vector<std::string> sources;
+  std::string service;
+  std::string period;
+  std::string since;
+  std::string until;
+  std::string now;
+  std::string min_severity = "WARNING";
+  std::string tracker;
+  std::string state;
+  bool dry_run = false;
+  int max_new_issues = 10;
+  std::string worklog_dir;
+  std::string json_path;
+  bool skip_bad_entries = false;
+  std::string tz;
+  std::string label = "log-gardener";
+  bool quiet = false;
+};
+
+StatusOr<Window> ResolveWindow(const RunFlags& f, Timestamp now, std::string& period) {
+  if (!f.period.empty() && (!f.since.empty() || !f.until.empty())) {
+    return Status::InvalidArgument("give either --period or --since/--until, not both");
+  }
+  if (!f.since.empty() || !f.until.empty()) {
+    if (f.since.empty()) return Status::InvalidArgument("--until needs --since");
+    auto since = ParseTimeArg(f.since, now);
+    if (!since.ok()) return since.status().WithContext("--since");
+    Timestamp until = now;
+    if (!f.until.empty()) {
+      auto u = ParseTimeArg(f.until, now);
+      if (!u.ok()) return u.status().WithContext("--until");
+      until = *u;
+    }
+    if (!(*since < until)) {
+      return Status::InvalidArgument(fmt::format("--since {} is not before --until {}",
+                                                 FormatTimestamp(*since), FormatTimestamp(until)));
+    }
+    period = "custom";
+    return Window{*since, until};
+  }
+  period = f.period.empty() ? "last 1 hour" : f.period;
+  if (period == "latest") {
+    return Status::InvalidArgument(
+        "--period latest (continue from the last run's watermark) is not supported yet; "
+        "give a duration such as \"last 1 hour\" or --since/--until");
+  }
+  auto w = WindowFromPeriod(period, now);
+  if (!w.ok()) return w.status().WithContext("--period");
+  return w;
+}
+
+int Run(const RunFlags& f) {
+  if (!f.tz.empty()) {
+    ::setenv("TZ", f.tz.c_str(), 1);
+    ::tzset();
+  }
+  const auto wall_start = std::chrono::steady_clock::now();
+  std::unique_ptr<Clock> clock;
+  if (!f.now.empty()) {
+    auto now = ParseTimestamp(f.now);
+    if (!now.ok()) return ReportError(Status::InvalidArgument(now.status().message()).WithContext("--now"), false);
+    clock = std::make_unique<FixedClock>(*now);
+  } else {
+    clock = std::make_unique<SystemClock>();
+  }
+
+  RunOptions options;
+  options.service = f.service;
+  auto window = ResolveWindow(f, clock->Now(), options.period);
+  if (!window.ok()) return ReportError(window.status(), false);
+  options.window = *window;
+  auto sev = ParseSeverity(f.min_severity);
+  if (!sev) {
+    return ReportError(Status::InvalidArgument(fmt::format(
+                           "--min-severity {}: not a severity (DEFAULT, DEBUG, INFO, NOTICE, "
+                           "WARNING, ERROR, CRITICAL, ALERT, EMERGENCY)",
+                           f.min_severity)),
+                       false);
+  }
+  options.min_severity = *sev;
+  if (f.max_new_issues < 0) return ReportError(Status::InvalidArgument("--max-new-issues must be 0 or more"), false);
+  options.act.dry_run = f.dry_run;
+  options.act.max_new_issues = f.max_new_issues;
+  options.act.label = f.label;
+
+  if (f.sources.empty()) {
+    return ReportError(Status::InvalidArgument(
+                           "no --source given: pass --source file:PATH (a gcloud JSON export or "
+                           "NDJSON), a bare path, or - for stdin"),
+                       false);
+  }
+  SourceOptions source_options;
+  source_options.skip_bad_entries = f.skip_bad_entries;
+  std::vector<std::unique_ptr<Source>> owned;
+  std::vector<Source*> sources;
+  for (const auto& spec : f.sources) {
+    auto s = MakeSource(spec, source_options);
+    if (!s.ok()) return ReportError(s.status(), false);
+    sources.push_back(s->get());
+    owned.push_back(std::move(*s));
+  }
+  auto tracker = OpenTracker(f.tracker, *clock);
+  if (!tracker.ok()) return ReportError(tracker.status(), false);
+  std::unique_ptr<StateStore> state;
+  if (!f.dry_run) {
+    auto st = OpenState(f.state, f.tracker);
+    if (!st.ok()) return ReportError(st.status(), false);
+    state = std::move(*st);
+  }
+
+  auto result = RunPass(options, sources, **tracker, state.get(), *clock);
+  if (!result.ok()) return ReportError(result.status(), true);
+  RunOutput& out = *result;
+  out.report.duration_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+
+  // Reports: all or nothing.
+  StagedFiles files;
+  std::string worklog_path;
+  if (!f.worklog_dir.empty()) {
+    worklog_path = (std::filesystem::path(f.worklog_dir) / WorklogFileName(out.report)).string();
+    Status s = files.Stage(worklog_path, RenderWorklog(out.report, out.templates, out.stats));
+    if (!s.ok()) return ReportError(s, false);
+  }
+  std::string json;
+  if (!f.json_path.empty()) {
+    json = RenderJsonReport(out.report, out.templates, out.stats);
+    if (f.json_path != "-") {
+      Status s = files.Stage(f.json_path, json);
+      if (!s.ok()) return ReportError(s, false);
+    }
+  }
+  if (Status s = files.Commit(); !s.ok()) return ReportError(s, false);
+
+  std::ostream& human = f.json_path == "-" ? std::cerr : std::cout;
+  if (f.json_path == "-") std::cout << json << std::flush;
+  if (!f.quiet) {
+    const bool color = ::isatty(f.json_path == "-" ? 2 : 1) && std::getenv("NO_COLOR") == nullptr;
+    human << RenderSummary(out.report, color);
+    if (!worklog_path.empty()) human << "  worklog: " << worklog_path << "\n";
+    if (!f.json_path.empty() && f.json_path != "-") human << "  json report: " << f.json_path << "\n";
+    human << "  tracker: " << out.report.tracker << "\n";
+  }
+  if (!out.act_status.ok()) {
+    ReportError(out.act_status.WithContext("acting on the tracker failed part-way (the report "
+                                           "shows what was done; rerun to finish)"),
+                false);
+    return kExitFailed;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterRun(CLI::App& app, int& exit_code) {
+  auto flags = std::make_shared<RunFlags>();
+  CLI::App* run = app.add_subcommand("run", "One gardening pass over a window of log entries");
+  run->footer(
+      "Examples:\n"
+      "  log-gardener run --source logs.json --service my-api --period \"last 1 hour\"\n"
+      "  log-gardener run --source file:export.ndjson --since 2025-09-15T15:00:00Z \\\n"
+      "      --until 2025-09-15T16:00:00Z --worklog worklogs/ --json result.json\n"
+      "  gcloud logging read 'severity>=WARNING' --format=json | log-gardener run --source - --dry-run");
+  run->add_option("--source", flags->sources,
+                  "Where entries come from: file:PATH, a bare PATH, or - (stdin). The format "
+                  "(gcloud JSON array or NDJSON) is detected. Repeatable.")
+      ->type_name("SPEC");
+  run->add_option("--service", flags->service,
+                  "Only this service (resource.labels.service_name, or function_name, job_name, "
+                  "module_id, container_name)");
+  run->add_option("--period", flags->period,
+                  "Window ending now: \"last 1 hour\", 90m, 1h30m, \"last 24 hours\" "
+                  "(default: last 1 hour)");
+  run->add_option("--since", flags->since, "Window start: RFC 3339, now, or relative (-90m)");
+  run->add_option("--until", flags->until, "Window end, exclusive (default: now)");
+  run->add_option("--now", flags->now, "Pin the clock (RFC 3339) for reproducible runs");
+  run->add_option("--min-severity", flags->min_severity,
+                  "Lowest severity clustered (default WARNING; NOTICE allowed)");
+  run->add_option("--tracker", flags->tracker,
+                  "Issue tracker: local:PATH (SQLite, default local:.log-gardener/gardener.db)")
+      ->type_name("SPEC");
+  run->add_option("--state", flags->state,
+                  "State store: sqlite:PATH (default: the local tracker's file)")
+      ->type_name("SPEC");
+  run->add_flag("--dry-run", flags->dry_run, "Print the plan; change neither tracker nor state");
+  run->add_option("--max-new-issues", flags->max_new_issues, "Most issues filed per run (default 10)");
+  run->add_option("--worklog", flags->worklog_dir, "Write the Markdown worklog into this folder")
+      ->type_name("DIR");
+  run->add_option("--json", flags->json_path, "Write the JSON report here (- for stdout)")
+      ->type_name("FILE");
+  run->add_flag("--skip-bad-entries", flags->skip_bad_entries,
+                "Count and report undecodable entries instead of stopping (exit 3)");
+  run->add_option("--tz", flags->tz, "Time zone for local times in the worklog (e.g. Europe/Berlin)");
+  run->add_option("--label", flags->label, "Label put on filed issues (default log-gardener)");
+  run->add_flag("--quiet,-q", flags->quiet, "Print nothing but errors");
+  run->callback([flags, &exit_code] { exit_code = Run(*flags); });
+}
+
+}  // namespace lg::cli

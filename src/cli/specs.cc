@@ -1,0 +1,59 @@
+#include "cli/specs.h"
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "state/sqlite_state_store.h"
+
+namespace lg::cli {
+
+StatusOr<std::string> LocalTrackerPath(const std::string& spec) {
+  if (spec.empty()) return std::string(kDefaultDb);
+  if (spec.starts_with("local:")) {
+    std::string path = spec.substr(6);
+    if (path.empty()) return Status::InvalidArgument("--tracker local: needs a path (local:PATH)");
+    return path;
+  }
+  if (spec.starts_with("github:")) {
+    return Status::InvalidArgument(fmt::format(
+        "--tracker {}: the GitHub tracker is not available in this build; use local:PATH", spec));
+  }
+  return Status::InvalidArgument(
+      fmt::format("--tracker {}: unknown tracker; use local:PATH (SQLite)", spec));
+}
+
+StatusOr<std::unique_ptr<LocalTracker>> OpenLocalTracker(const std::string& spec, Clock& clock) {
+  auto path = LocalTrackerPath(spec);
+  if (!path.ok()) return path.status();
+  auto t = LocalTracker::Open(*path, clock);
+  if (!t.ok()) return t.status().WithContext("--tracker");
+  return t;
+}
+
+StatusOr<std::unique_ptr<Tracker>> OpenTracker(const std::string& spec, Clock& clock) {
+  auto t = OpenLocalTracker(spec, clock);
+  if (!t.ok()) return t.status();
+  return std::unique_ptr<Tracker>(std::move(*t));
+}
+
+StatusOr<std::unique_ptr<StateStore>> OpenState(const std::string& spec,
+                                                const std::string& tracker_spec) {
+  std::string path;
+  if (spec.empty()) {
+    auto p = LocalTrackerPath(tracker_spec);
+    path = p.ok() ? *p : std::string(".log-gardener/state.db");
+  } else if (spec.starts_with("sqlite:")) {
+    path = spec.substr(7);
+  } else if (spec.starts_with("postgres")) {
+    return Status::InvalidArgument(fmt::format(
+        "--state {}: PostgreSQL state is not available in this build; use sqlite:PATH", spec));
+  } else {
+    path = spec;
+  }
+  if (path.empty()) return Status::InvalidArgument("--state sqlite: needs a path (sqlite:PATH)");
+  auto s = SqliteStateStore::Open(path);
+  if (!s.ok()) return s.status().WithContext("--state");
+  return std::unique_ptr<StateStore>(std::move(*s));
+}
+
+}  // namespace lg::cli

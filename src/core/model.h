@@ -1,0 +1,128 @@
+// The data a gardening pass builds up: per-template statistics, clusters, and
+// the actions planned for them. Plain structs shared by the stages.
+#ifndef LOG_GARDENER_CORE_MODEL_H_
+#define LOG_GARDENER_CORE_MODEL_H_
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/time.h"
+#include "log_gardener/log_entry.h"
+
+namespace lg {
+
+// Index into per-severity counters, in LogSeverity order.
+size_t SeverityIndex(Severity s);
+using SeverityCounts = std::array<uint64_t, 9>;
+
+// The compact record kept for every in-scope entry at or above the minimum
+// severity: what the report needs, nothing more.
+struct EntryRef {
+  std::string insert_id;
+  Timestamp timestamp;
+  Severity severity;
+  uint32_t template_index;
+};
+
+// A representative entry, chosen independently of input order: the earliest
+// by (timestamp, insertId).
+struct Sample {
+  bool set = false;
+  Timestamp timestamp;
+  std::string insert_id;
+  std::string raw_json;
+  std::string message;
+  // Offers a candidate; keeps it if it sorts before the current sample.
+  bool Offer(Timestamp t, std::string_view id) const {
+    return !set || t < timestamp || (t == timestamp && id < insert_id);
+  }
+};
+
+struct TemplateStats {
+  uint64_t count = 0;
+  SeverityCounts by_severity{};
+  Severity max_severity = Severity::kDefault;
+  Timestamp first_seen;
+  Timestamp last_seen;
+  Sample sample;
+  std::set<std::string> revisions;
+  std::set<std::string> instances;  // capped at kMaxInstances
+  std::map<int, uint64_t> http_status;  // request logs: status → count
+  static constexpr size_t kMaxInstances = 64;
+};
+
+enum class ActionKind { kNone, kComment, kRegression, kCreate };
+std::string_view ActionKindName(ActionKind k);  // "comment", ...
+
+struct Action {
+  ActionKind kind = ActionKind::kNone;
+  int64_t issue = 0;      // comment: issue commented on; regression: the closed issue
+  int64_t new_issue = 0;  // create/regression: the issue filed
+  std::string url;
+  std::string status;     // "done", "already done", "planned (dry run)", "skipped: ..."
+  std::string rationale;  // why this action (match evidence)
+  std::vector<int64_t> related;  // issues linked as related
+};
+
+struct Cluster {
+  std::string id;           // "c1", in report order
+  std::string fingerprint;  // "lg1-<16 hex>", stable across runs and machines
+  std::vector<uint32_t> templates;  // template indices, by count descending
+  uint64_t count = 0;
+  SeverityCounts by_severity{};
+  Severity max_severity = Severity::kDefault;
+  Timestamp first_seen;
+  Timestamp last_seen;
+  Sample sample;
+  std::set<std::string> revisions;
+  std::set<std::string> instances;
+  std::vector<std::string> entry_ids;  // by (timestamp, insertId)
+  // Triage.
+  int priority = 3;  // 0..3
+  std::string category = "new";
+  std::string name;
+  std::string title;
+  std::string impact;
+  std::string priority_reason;
+  Action action;
+};
+
+struct Totals {
+  uint64_t entries_read = 0;
+  uint64_t in_scope = 0;
+  SeverityCounts by_severity{};
+  uint64_t selected = 0;  // in scope and at or above the minimum severity
+  uint64_t duplicates_dropped = 0;
+  uint64_t skipped_bad = 0;
+  std::vector<std::string> skip_messages;
+  uint64_t bytes_read = 0;
+};
+
+// Everything a report needs about one gardening pass.
+struct RunReport {
+  std::string service;  // empty: every service
+  Window window;
+  std::string period;   // as given ("last 1 hour"), or "custom"
+  Severity min_severity = Severity::kWarning;
+  std::vector<std::string> sources;
+  std::string tracker;
+  bool dry_run = false;
+  Totals totals;
+  std::vector<Cluster> clusters;
+  Timestamp started_at;
+  double duration_seconds = 0;
+  int created = 0;
+  int regressions = 0;
+  int commented = 0;
+  int already_done = 0;
+  int deferred = 0;
+};
+
+}  // namespace lg
+
+#endif  // LOG_GARDENER_CORE_MODEL_H_

@@ -1,0 +1,365 @@
+#include "decode/entry_decoder.h"
+
+#include <cmath>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "core/time.h"
+
+namespace lg {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+using simdjson::dom::object;
+
+// Maximum bytes of a jsonPayload rendered as the message when it has no
+// message-like field. Keeps a 12 KB audit blob from becoming a "template".
+constexpr size_t kMaxRenderedPayload = 1024;
+
+Status FieldError(std::string_view field, std::string_view what) {
+  return Status::DataLoss(fmt::format("field '{}': {}", field, what));
+}
+
+std::string_view TypeName(element_type t) {
+  switch (t) {
+    case element_type::ARRAY: return "an array";
+    case element_type::OBJECT: return "an object";
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE: return "a number";
+    case element_type::STRING: return "a string";
+    case element_type::BOOL: return "a boolean";
+    case element_type::NULL_VALUE: return "null";
+  }
+  return "a value";
+}
+
+// Finds `key`, else the lower-cased alias some SIEM exports use (`insertid`).
+bool Lookup(const object& obj, std::string_view key, std::string_view alias, element& out) {
+  if (obj.at_key(key).get(out) == simdjson::SUCCESS) return true;
+  return !alias.empty() && obj.at_key(alias).get(out) == simdjson::SUCCESS;
+}
+
+// Reads an optional string field. null counts as absent.
+Status ReadString(const object& obj, std::string_view key, std::string& out,
+                  std::string_view alias = {}) {
+  element e;
+  if (!Lookup(obj, key, alias, e) || e.is_null()) return Status::Ok();
+  std::string_view v;
+  if (e.get(v) != simdjson::SUCCESS) {
+    return FieldError(key, fmt::format("expected a string, got {}", TypeName(e.type())));
+  }
+  out.assign(v);
+  return Status::Ok();
+}
+
+// Scalars as text: int64 fields arrive as strings in REST and as numbers in
+// normalized exports; never pass them through double.
+bool ScalarText(const element& e, std::string& out) {
+  switch (e.type()) {
+    case element_type::STRING: out.assign(e.get_string().value_unsafe()); return true;
+    case element_type::INT64: out = std::to_string(e.get_int64().value_unsafe()); return true;
+    case element_type::UINT64: out = std::to_string(e.get_uint64().value_unsafe()); return true;
+    case element_type::DOUBLE: out = fmt::format("{}", e.get_double().value_unsafe()); return true;
+    case element_type::BOOL: out = e.get_bool().value_unsafe() ? "true" : "false"; return true;
+    default: return false;
+  }
+}
+
+Status ReadLabels(const object& obj, std::string_view key, Labels& out) {
+  element e;
+  if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return Status::Ok();
+  object labels;
+  if (e.get(labels) != simdjson::SUCCESS) {
+    return FieldError(key, fmt::format("expected an object, got {}", TypeName(e.type())));
+  }
+  for (auto field : labels) {
+    std::string value;
+    if (!ScalarText(field.value, value)) {
+      if (field.value.is_null()) continue;
+      return FieldError(fmt::format("{}.{}", key, field.key),
+                        fmt::format("expected a string, got {}", TypeName(field.value.type())));
+    }
+    out.push_back({std::string(field.key), std::move(value)});
+  }
+  return Status::Ok();
+}
+
+Status ReadTimestamp(const object& obj, std::string_view key, std::string_view alias,
+                     std::optional<Timestamp>& out) {
+  std::string text;
+  LG_RETURN_IF_ERROR(ReadString(obj, key, text, alias));
+  if (text.empty()) return Status::Ok();
+  auto t = ParseTimestamp(text);
+  if (!t.ok()) return FieldError(key, t.status().message());
+  out = *t;
+  return Status::Ok();
+}
+
+Status ReadSeverity(const object& obj, Severity& out) {
+  element e;
+  if (obj.at_key("severity").get(e) != simdjson::SUCCESS || e.is_null()) {
+    out = Severity::kDefault;  // proto3 omits the default value
+    return Status::Ok();
+  }
+  std::optional<Severity> s;
+  switch (e.type()) {
+    case element_type::STRING: s = ParseSeverity(e.get_string().value_unsafe()); break;
+    case element_type::INT64: s = SeverityFromNumber(e.get_int64().value_unsafe()); break;
+    case element_type::UINT64: s = Severity::kEmergency; break;
+    case element_type::DOUBLE: {
+      double d = e.get_double().value_unsafe();
+      if (std::isfinite(d) && d >= 0 && d < 1e6) s = SeverityFromNumber(static_cast<int64_t>(d));
+      break;
+    }
+    default:
+      return FieldError("severity",
+                        fmt::format("expected a string or number, got {}", TypeName(e.type())));
+  }
+  if (!s) return FieldError("severity", "not a LogSeverity name or number");
+  out = *s;
+  return Status::Ok();
+}
+
+Status ReadHttpRequest(const object& obj, LogEntry& entry) {
+  element e;
+  if (obj.at_key("httpRequest").get(e) != simdjson::SUCCESS || e.is_null()) return Status::Ok();
+  object req;
+  if (e.get(req) != simdjson::SUCCESS) {
+    return FieldError("httpRequest", fmt::format("expected an object, got {}", TypeName(e.type())));
+  }
+  HttpRequest r;
+  LG_RETURN_IF_ERROR(ReadString(req, "requestMethod", r.method));
+  LG_RETURN_IF_ERROR(ReadString(req, "requestUrl", r.url));
+  LG_RETURN_IF_ERROR(ReadString(req, "userAgent", r.user_agent));
+  LG_RETURN_IF_ERROR(ReadString(req, "remoteIp", r.remote_ip));
+  LG_RETURN_IF_ERROR(ReadString(req, "protocol", r.protocol));
+  element v;
+  if (req.at_key("responseSize").get(v) == simdjson::SUCCESS && !v.is_null() &&
+      !ScalarText(v, r.response_size)) {
+    return FieldError("httpRequest.responseSize", "expected a string or number");
+  }
+  if (req.at_key("status").get(v) == simdjson::SUCCESS && !v.is_null()) {
+    std::string text;
+    int64_t status = 0;
+    if (v.get(status) != simdjson::SUCCESS) {
+      // Some exports write int32 fields as strings.
+      if (!ScalarText(v, text)) return FieldError("httpRequest.status", "expected a number");
+      status = std::strtoll(text.c_str(), nullptr, 10);
+    }
+    if (status < 0 || status > 999) return FieldError("httpRequest.status", "out of range");
+    r.status = static_cast<int>(status);
+  }
+  LG_RETURN_IF_ERROR(ReadString(req, "latency", r.latency));
+  if (!r.latency.empty()) r.latency_seconds = ParseProtoDuration(r.latency);
+  entry.http_request = std::move(r);
+  return Status::Ok();
+}
+
+Status ReadSourceLocation(const object& obj, LogEntry& entry) {
+  element e;
+  if (obj.at_key("sourceLocation").get(e) != simdjson::SUCCESS || e.is_null()) return Status::Ok();
+  object loc;
+  if (e.get(loc) != simdjson::SUCCESS) {
+    return FieldError("sourceLocation", fmt::format("expected an object, got {}", TypeName(e.type())));
+  }
+  SourceLocation s;
+  LG_RETURN_IF_ERROR(ReadString(loc, "file", s.file));
+  LG_RETURN_IF_ERROR(ReadString(loc, "function", s.function));
+  element line;
+  if (loc.at_key("line").get(line) == simdjson::SUCCESS && !line.is_null() &&
+      !ScalarText(line, s.line)) {
+    return FieldError("sourceLocation.line", "expected a string or number");
+  }
+  entry.source_location = std::move(s);
+  return Status::Ok();
+}
+
+Status ReadErrorGroups(const object& obj, LogEntry& entry) {
+  element e;
+  if (obj.at_key("errorGroups").get(e) != simdjson::SUCCESS || e.is_null()) return Status::Ok();
+  simdjson::dom::array groups;
+  if (e.get(groups) != simdjson::SUCCESS) {
+    return FieldError("errorGroups", fmt::format("expected an array, got {}", TypeName(e.type())));
+  }
+  for (element g : groups) {
+    object go;
+    std::string_view id;
+    if (g.get(go) != simdjson::SUCCESS || go.at_key("id").get(id) != simdjson::SUCCESS) {
+      return FieldError("errorGroups", "expected objects with a string 'id'");
+    }
+    entry.error_groups.emplace_back(id);
+  }
+  return Status::Ok();
+}
+
+// Appends `text` as a new paragraph unless the message already holds it (a
+// traceback often repeats inside `message`).
+void AppendDetail(std::string& message, std::string_view text) {
+  if (text.empty() || message.find(text) != std::string::npos) return;
+  if (!message.empty()) message += '\n';
+  message += text;
+}
+
+template <typename T>
+std::string RenderCapped(const T& e) {
+  std::string s = simdjson::minify(e);
+  if (s.size() > kMaxRenderedPayload) {
+    size_t cut = kMaxRenderedPayload;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
+    s.resize(cut);
+    s += "…";
+  }
+  return s;
+}
+
+void MessageFromJsonPayload(const object& payload, std::string& message) {
+  static constexpr std::string_view kPrimary[] = {"message", "msg", "textPayload", "log"};
+  static constexpr std::string_view kStack[] = {"exception", "stack_trace", "stacktrace",
+                                                "traceback", "stack"};
+  for (std::string_view key : kPrimary) {
+    std::string_view v;
+    if (payload.at_key(key).get(v) == simdjson::SUCCESS && !v.empty()) {
+      message.assign(v);
+      break;
+    }
+  }
+  for (std::string_view key : kStack) {
+    std::string_view v;
+    if (payload.at_key(key).get(v) == simdjson::SUCCESS) AppendDetail(message, v);
+  }
+  if (!message.empty()) return;
+  // No message-like field: fall back to `error` (string, or an object's message).
+  element err;
+  if (payload.at_key("error").get(err) == simdjson::SUCCESS) {
+    std::string_view v;
+    object eo;
+    if (err.get(v) == simdjson::SUCCESS) {
+      message.assign(v);
+    } else if (err.get(eo) == simdjson::SUCCESS && eo.at_key("message").get(v) == simdjson::SUCCESS) {
+      message.assign(v);
+    }
+    if (!message.empty()) return;
+  }
+  message = RenderCapped(payload);
+}
+
+void MessageFromProtoPayload(const object& payload, std::string& message) {
+  std::string_view method, resource;
+  if (payload.at_key("methodName").get(method) != simdjson::SUCCESS) method = {};
+  if (payload.at_key("resourceName").get(resource) != simdjson::SUCCESS) resource = {};
+  message.assign(method);
+  if (!resource.empty()) {
+    if (!message.empty()) message += ' ';
+    message += resource;
+  }
+  object status;
+  if (payload.at_key("status").get(status) == simdjson::SUCCESS) {
+    std::string_view status_message;
+    int64_t code = 0;
+    if (status.at_key("code").get(code) != simdjson::SUCCESS) code = {};
+    if (status.at_key("message").get(status_message) != simdjson::SUCCESS) status_message = {};
+    if (code != 0 || !status_message.empty()) {
+      message += fmt::format("{}status {}", message.empty() ? "" : ": ", code);
+      if (!status_message.empty()) {
+        message += ' ';
+        message += status_message;
+      }
+    }
+  }
+  if (message.empty()) {
+    message = RenderCapped(payload);
+  }
+}
+
+}  // namespace
+
+std::string SummarizeRequest(const HttpRequest& req) {
+  std::string_view url = req.url;
+  // Keep path and query: the host is the same for every request of a service.
+  if (auto scheme = url.find("://"); scheme != std::string_view::npos) {
+    auto slash = url.find('/', scheme + 3);
+    url = slash == std::string_view::npos ? std::string_view("/") : url.substr(slash);
+  }
+  std::string out = fmt::format("{} {}", req.method.empty() ? "REQUEST" : req.method,
+                                url.empty() ? "/" : url);
+  if (req.status != 0) out += fmt::format(" → {}", req.status);
+  if (req.latency_seconds) {
+    double s = *req.latency_seconds;
+    out += s < 1.0 ? fmt::format(" ({:.1f} ms)", s * 1000) : fmt::format(" ({:.1f} s)", s);
+  }
+  return out;
+}
+
+Status EntryDecoder::Decode(std::string_view json, LogEntry& out) {
+  out = LogEntry();
+  element root;
+  if (auto err = parser_.parse(json.data(), json.size()).get(root); err != simdjson::SUCCESS) {
+    return Status::DataLoss(fmt::format("malformed JSON: {}", simdjson::error_message(err)));
+  }
+  object obj;
+  if (root.get(obj) != simdjson::SUCCESS) {
+    return Status::DataLoss(
+        fmt::format("expected a LogEntry object, got {}", TypeName(root.type())));
+  }
+  LG_RETURN_IF_ERROR(ReadString(obj, "insertId", out.insert_id, "insertid"));
+  LG_RETURN_IF_ERROR(ReadTimestamp(obj, "timestamp", "", out.timestamp));
+  LG_RETURN_IF_ERROR(ReadTimestamp(obj, "receiveTimestamp", "receivetimestamp",
+                                   out.receive_timestamp));
+  LG_RETURN_IF_ERROR(ReadSeverity(obj, out.severity));
+  LG_RETURN_IF_ERROR(ReadString(obj, "logName", out.log_name, "logname"));
+  LG_RETURN_IF_ERROR(ReadString(obj, "trace", out.trace));
+  LG_RETURN_IF_ERROR(ReadString(obj, "spanId", out.span_id));
+  LG_RETURN_IF_ERROR(ReadLabels(obj, "labels", out.labels));
+
+  element res;
+  if (obj.at_key("resource").get(res) == simdjson::SUCCESS && !res.is_null()) {
+    object ro;
+    if (res.get(ro) != simdjson::SUCCESS) {
+      return FieldError("resource", fmt::format("expected an object, got {}", TypeName(res.type())));
+    }
+    LG_RETURN_IF_ERROR(ReadString(ro, "type", out.resource_type));
+    Status s = ReadLabels(ro, "labels", out.resource_labels);
+    if (!s.ok()) return s.WithContext("in 'resource'");
+  }
+  LG_RETURN_IF_ERROR(ReadHttpRequest(obj, out));
+  LG_RETURN_IF_ERROR(ReadSourceLocation(obj, out));
+  LG_RETURN_IF_ERROR(ReadErrorGroups(obj, out));
+
+  element payload;
+  if (obj.at_key("textPayload").get(payload) == simdjson::SUCCESS && !payload.is_null()) {
+    std::string_view text;
+    if (payload.get(text) != simdjson::SUCCESS) {
+      return FieldError("textPayload",
+                        fmt::format("expected a string, got {}", TypeName(payload.type())));
+    }
+    out.payload_kind = PayloadKind::kText;
+    out.message.assign(text);
+  } else if (obj.at_key("jsonPayload").get(payload) == simdjson::SUCCESS && !payload.is_null()) {
+    object po;
+    if (payload.get(po) != simdjson::SUCCESS) {
+      return FieldError("jsonPayload",
+                        fmt::format("expected an object, got {}", TypeName(payload.type())));
+    }
+    out.payload_kind = PayloadKind::kJson;
+    MessageFromJsonPayload(po, out.message);
+  } else if (obj.at_key("protoPayload").get(payload) == simdjson::SUCCESS && !payload.is_null()) {
+    object po;
+    if (payload.get(po) != simdjson::SUCCESS) {
+      return FieldError("protoPayload",
+                        fmt::format("expected an object, got {}", TypeName(payload.type())));
+    }
+    out.payload_kind = PayloadKind::kProto;
+    MessageFromProtoPayload(po, out.message);
+  }
+  if (out.message.empty() && out.http_request) out.message = SummarizeRequest(*out.http_request);
+  // A trailing newline is framing, not content.
+  while (!out.message.empty() && (out.message.back() == '\n' || out.message.back() == '\r')) {
+    out.message.pop_back();
+  }
+  return Status::Ok();
+}
+
+}  // namespace lg

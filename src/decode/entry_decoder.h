@@ -1,0 +1,33 @@
+// Decodes one LogEntry JSON object (REST / gcloud / export shape) into LogEntry.
+#ifndef LOG_GARDENER_DECODE_ENTRY_DECODER_H_
+#define LOG_GARDENER_DECODE_ENTRY_DECODER_H_
+
+#include <string_view>
+
+#include <simdjson.h>
+
+#include "log_gardener/log_entry.h"
+#include "log_gardener/status.h"
+
+namespace lg {
+
+// Reuses one simdjson parser across entries, so decoding allocates only when
+// an entry is larger than any seen before. Not thread-safe: one per thread.
+class EntryDecoder {
+ public:
+  // Decodes `json` (one object) into `out`, replacing its contents.
+  // Errors are kDataLoss and name the offending field ("field 'timestamp': ...");
+  // the caller adds the file and line.
+  Status Decode(std::string_view json, LogEntry& out);
+
+ private:
+  simdjson::dom::parser parser_;
+};
+
+// Builds the human message of an entry from its payload (see LogEntry::message).
+// Exposed for tests and for the plain-text reader.
+std::string SummarizeRequest(const HttpRequest& req);
+
+}  // namespace lg
+
+#endif  // LOG_GARDENER_DECODE_ENTRY_DECODER_H_

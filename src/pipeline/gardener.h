@@ -1,0 +1,51 @@
+// One gardening pass: collect → scope → mine → correlate → triage → act.
+// The CLI builds the options and the parts (sources, tracker, state, clock);
+// this file only wires the stages together.
+#ifndef LOG_GARDENER_PIPELINE_GARDENER_H_
+#define LOG_GARDENER_PIPELINE_GARDENER_H_
+
+#include <string>
+#include <vector>
+
+#include "act/executor.h"
+#include "core/model.h"
+#include "log_gardener/clock.h"
+#include "log_gardener/source.h"
+#include "log_gardener/state_store.h"
+#include "log_gardener/tracker.h"
+#include "mine/grouper.h"
+#include "triage/triage.h"
+
+namespace lg {
+
+struct RunOptions {
+  std::string service;  // empty: every service
+  Window window;
+  std::string period = "custom";
+  Severity min_severity = Severity::kWarning;
+  ActOptions act;
+  TriageRules triage;
+};
+
+struct RunOutput {
+  RunReport report;
+  std::vector<Template> templates;
+  std::vector<TemplateStats> stats;
+  // Not OK when acting on the tracker failed part-way; the report then shows
+  // what was done, and the CLI exits 1 after writing it.
+  Status act_status;
+};
+
+// Scope rule: an entry is in scope when its service matches (ServiceOf) and
+// window.start <= timestamp < window.end. Entries without a timestamp are out
+// of scope. Of those, entries at or above min_severity are clustered; each
+// lands in exactly one cluster. Duplicates (same insertId, timestamp and
+// logName) are counted once. The result does not depend on input order.
+// Errors: a source's error is returned as is (input problems are kDataLoss
+// or kIoError); tracker and state errors while acting go to act_status.
+StatusOr<RunOutput> RunPass(const RunOptions& options, const std::vector<Source*>& sources,
+                            Tracker& tracker, StateStore* state, Clock& clock);
+
+}  // namespace lg
+
+#endif  // LOG_GARDENER_PIPELINE_GARDENER_H_

@@ -1,0 +1,112 @@
+#include "state/sqlite_state_store.h"
+
+#include <fmt/format.h>
+
+namespace lg {
+namespace {
+
+// Version 1. Later versions add migrations keyed on state_meta.schema_version.
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS state_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+INSERT OR IGNORE INTO state_meta (key, value) VALUES ('schema_version', '1');
+CREATE TABLE IF NOT EXISTS state_fingerprints (
+  fingerprint TEXT PRIMARY KEY,
+  issue       INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS state_journal (
+  key         TEXT PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  issue       INTEGER NOT NULL,
+  new_issue   INTEGER NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('planned', 'sent', 'confirmed')),
+  window      TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS state_runs (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  started_at   TEXT NOT NULL,
+  service      TEXT NOT NULL,
+  window_start TEXT NOT NULL,
+  window_end   TEXT NOT NULL,
+  entries_read INTEGER NOT NULL,
+  clusters     INTEGER NOT NULL,
+  created      INTEGER NOT NULL,
+  commented    INTEGER NOT NULL
+);
+)sql";
+
+}  // namespace
+
+StatusOr<std::unique_ptr<SqliteStateStore>> SqliteStateStore::Open(const std::string& path) {
+  auto db = SqliteDb::Open(path);
+  if (!db.ok()) return db.status();
+  LG_RETURN_IF_ERROR((*db)->Exec(kSchema));
+  auto st = (*db)->Prepare("SELECT value FROM state_meta WHERE key = 'schema_version'");
+  if (!st.ok()) return st.status();
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  if (*row && st->ColumnText(0) != "1") {
+    return Status::FailedPrecondition(fmt::format(
+        "{}: state schema version {} is newer than this log-gardener understands (1); upgrade "
+        "log-gardener or point --state elsewhere",
+        path, st->ColumnText(0)));
+  }
+  return std::unique_ptr<SqliteStateStore>(new SqliteStateStore(std::move(*db)));
+}
+
+StatusOr<std::optional<int64_t>> SqliteStateStore::IssueForFingerprint(std::string_view fingerprint) {
+  auto st = db_->Prepare("SELECT issue FROM state_fingerprints WHERE fingerprint = ?");
+  if (!st.ok()) return st.status();
+  st->Bind(1, fingerprint);
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<int64_t>();
+  return std::optional<int64_t>(st->ColumnInt(0));
+}
+
+Status SqliteStateStore::MapFingerprint(std::string_view fingerprint, int64_t issue) {
+  auto st = db_->Prepare(
+      "INSERT INTO state_fingerprints (fingerprint, issue) VALUES (?, ?) "
+      "ON CONFLICT(fingerprint) DO UPDATE SET issue = excluded.issue");
+  if (!st.ok()) return st.status();
+  return st->Bind(1, fingerprint).Bind(2, issue).Run();
+}
+
+StatusOr<std::optional<JournalRecord>> SqliteStateStore::FindAction(std::string_view key) {
+  auto st = db_->Prepare(
+      "SELECT key, kind, fingerprint, issue, new_issue, status, window FROM state_journal WHERE key = ?");
+  if (!st.ok()) return st.status();
+  st->Bind(1, key);
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<JournalRecord>();
+  JournalRecord r{st->ColumnText(0), st->ColumnText(1), st->ColumnText(2), st->ColumnInt(3),
+                  st->ColumnInt(4),  st->ColumnText(5), st->ColumnText(6)};
+  return std::optional<JournalRecord>(std::move(r));
+}
+
+Status SqliteStateStore::RecordAction(const JournalRecord& r) {
+  auto st = db_->Prepare(
+      "INSERT INTO state_journal (key, kind, fingerprint, issue, new_issue, status, window) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET kind = excluded.kind, "
+      "issue = excluded.issue, new_issue = excluded.new_issue, status = excluded.status");
+  if (!st.ok()) return st.status();
+  return st->Bind(1, r.key).Bind(2, r.kind).Bind(3, r.fingerprint).Bind(4, r.issue)
+      .Bind(5, r.new_issue).Bind(6, r.status).Bind(7, r.window).Run();
+}
+
+Status SqliteStateStore::RecordRun(const RunRecord& run) {
+  auto st = db_->Prepare(
+      "INSERT INTO state_runs (started_at, service, window_start, window_end, entries_read, "
+      "clusters, created, commented) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!st.ok()) return st.status();
+  return st->Bind(1, run.started_at).Bind(2, run.service).Bind(3, run.window_start)
+      .Bind(4, run.window_end).Bind(5, static_cast<int64_t>(run.entries_read))
+      .Bind(6, static_cast<int64_t>(run.clusters)).Bind(7, static_cast<int64_t>(run.created))
+      .Bind(8, static_cast<int64_t>(run.commented)).Run();
+}
+
+}  // namespace lg

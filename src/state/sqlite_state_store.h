@@ -1,0 +1,32 @@
+// SqliteStateStore: the StateStore in a SQLite file (by default the same file
+// as the local tracker, in tables of its own).
+#ifndef LOG_GARDENER_STATE_SQLITE_STATE_STORE_H_
+#define LOG_GARDENER_STATE_SQLITE_STATE_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "log_gardener/state_store.h"
+#include "storage/sqlite_db.h"
+
+namespace lg {
+
+class SqliteStateStore : public StateStore {
+ public:
+  static StatusOr<std::unique_ptr<SqliteStateStore>> Open(const std::string& path);
+
+  StatusOr<std::optional<int64_t>> IssueForFingerprint(std::string_view fingerprint) override;
+  Status MapFingerprint(std::string_view fingerprint, int64_t issue) override;
+  StatusOr<std::optional<JournalRecord>> FindAction(std::string_view key) override;
+  Status RecordAction(const JournalRecord& record) override;
+  Status RecordRun(const RunRecord& run) override;
+  std::string Describe() const override { return "sqlite:" + db_->path(); }
+
+ private:
+  explicit SqliteStateStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
+  std::unique_ptr<SqliteDb> db_;
+};
+
+}  // namespace lg
+
+#endif  // LOG_GARDENER_STATE_SQLITE_STATE_STORE_H_

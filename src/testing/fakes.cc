@@ -1,0 +1,72 @@
+#include "testing/fakes.h"
+
+#include <fmt/format.h>
+
+namespace lg::testing {
+
+Status MemorySource::Read(const EntryVisitor& visit) {
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    ++stats_.entries_read;
+    std::string origin = fmt::format("memory:{}", i + 1);
+    LG_RETURN_IF_ERROR(visit(SourcedEntry{entries_[i], "{}", origin}));
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::vector<Comment>> MemoryTracker::ListComments(int64_t issue) {
+  std::vector<Comment> out;
+  for (const Comment& c : comments_) {
+    if (c.issue == issue) out.push_back(c);
+  }
+  return out;
+}
+
+StatusOr<Issue> MemoryTracker::CreateIssue(const NewIssue& request) {
+  ++creates;
+  Issue i;
+  i.number = issues_.empty() ? 1 : issues_.back().number + 1;
+  i.title = request.title;
+  i.body = request.body;
+  i.labels = request.labels;
+  i.state = "open";
+  i.created_at = "2025-01-01T00:00:00Z";
+  i.url = fmt::format("memory#{}", i.number);
+  issues_.push_back(i);
+  return i;
+}
+
+StatusOr<Comment> MemoryTracker::AddComment(int64_t issue, std::string_view body) {
+  ++comment_posts;
+  Comment c{static_cast<int64_t>(comments_.size() + 1), issue, std::string(body), "2025-01-01T00:00:00Z"};
+  comments_.push_back(c);
+  return c;
+}
+
+StatusOr<std::optional<int64_t>> MemoryStateStore::IssueForFingerprint(std::string_view fp) {
+  auto it = fingerprints_.find(fp);
+  if (it == fingerprints_.end()) return std::optional<int64_t>();
+  return std::optional<int64_t>(it->second);
+}
+
+Status MemoryStateStore::MapFingerprint(std::string_view fp, int64_t issue) {
+  fingerprints_[std::string(fp)] = issue;
+  return Status::Ok();
+}
+
+StatusOr<std::optional<JournalRecord>> MemoryStateStore::FindAction(std::string_view key) {
+  auto it = journal_.find(key);
+  if (it == journal_.end()) return std::optional<JournalRecord>();
+  return std::optional<JournalRecord>(it->second);
+}
+
+Status MemoryStateStore::RecordAction(const JournalRecord& record) {
+  journal_[record.key] = record;
+  return Status::Ok();
+}
+
+Status MemoryStateStore::RecordRun(const RunRecord&) {
+  ++runs;
+  return Status::Ok();
+}
+
+}  // namespace lg::testing
