@@ -20,15 +20,16 @@ std::string DescribeCandidate(const Candidate& c) {
                      c.score, JoinTerms(c.shared_terms));
 }
 
-// The words the matcher compares: service, name, and the top templates.
+// The words the matcher compares: the name and the readable first line of
+// the top templates (for a traceback, its exception line). Frames and file
+// paths would drown the words a person writes in an issue.
 std::string Signature(const Cluster& c, const RenderContext& ctx) {
   std::string s = c.name;
   size_t n = 0;
   for (uint32_t t : c.templates) {
     if (n++ == 5) break;
-    const std::string& text = ctx.templates[t].text;
     s += '\n';
-    s += text.substr(0, 400);
+    s += NameFromTemplate(ctx.templates[t].text, 300);
   }
   return s;
 }
@@ -107,7 +108,8 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
         const JournalRecord& r = **rec;
         c.action.kind = r.kind == "comment"      ? ActionKind::kComment
                         : r.kind == "regression" ? ActionKind::kRegression
-                                                 : ActionKind::kCreate;
+                        : r.kind == "create"     ? ActionKind::kCreate
+                                                 : ActionKind::kNone;
         c.action.issue = r.issue;
         c.action.new_issue = r.new_issue;
         if (const Issue* i = index.Find(r.new_issue ? r.new_issue : r.issue)) c.action.url = i->url;
@@ -166,8 +168,17 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
     }
     // create or regression: file a new issue.
     if (filings >= options.max_new_issues) {
-      c.action.status = fmt::format("skipped: --max-new-issues {} reached", options.max_new_issues);
+      // Nothing is filed for this window; the decision is journaled so a rerun
+      // of the same window repeats it instead of filing what this run did not.
+      c.action.rationale += fmt::format("; would {}, but --max-new-issues {} was reached",
+                                        ActionKindName(c.action.kind), options.max_new_issues);
+      c.action.kind = ActionKind::kNone;
+      c.action.status = "skipped: --max-new-issues reached";
       ++stats.deferred;
+      if (state && !options.dry_run) {
+        LG_RETURN_IF_ERROR(state->RecordAction({key, "none", c.fingerprint, c.action.issue, 0,
+                                                "confirmed", window}));
+      }
       continue;
     }
     ++filings;

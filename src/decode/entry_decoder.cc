@@ -1,5 +1,6 @@
 #include "decode/entry_decoder.h"
 
+#include <charconv>
 #include <cmath>
 #include <string>
 
@@ -147,7 +148,10 @@ Status ReadHttpRequest(const object& obj, LogEntry& entry) {
     if (v.get(status) != simdjson::SUCCESS) {
       // Some exports write int32 fields as strings.
       if (!ScalarText(v, text)) return FieldError("httpRequest.status", "expected a number");
-      status = std::strtoll(text.c_str(), nullptr, 10);
+      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), status);
+      if (ec != std::errc() || ptr != text.data() + text.size()) {
+        return FieldError("httpRequest.status", fmt::format("expected a number, got \"{}\"", text));
+      }
     }
     if (status < 0 || status > 999) return FieldError("httpRequest.status", "out of range");
     r.status = static_cast<int>(status);

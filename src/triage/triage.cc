@@ -6,6 +6,18 @@
 
 namespace lg {
 
+namespace {
+
+// How a placeholder reads inside a name: counts and sizes as "N", addresses
+// as "IP", identifiers dropped (they make every name unique and say nothing).
+std::string_view NameWordFor(std::string_view placeholder) {
+  if (placeholder == "<NUM>" || placeholder == "<DURATION>" || placeholder == "<SIZE>") return "N";
+  if (placeholder == "<IP>") return "IP";
+  return "";
+}
+
+}  // namespace
+
 std::string NameFromTemplate(std::string_view text, size_t max_chars) {
   std::string_view line = text.substr(0, text.find('\n'));
   // Tracebacks start with a useless line; the exception is at the end.
@@ -14,36 +26,36 @@ std::string NameFromTemplate(std::string_view text, size_t max_chars) {
     if (last != std::string_view::npos) line = text.substr(last + 1);
   }
   std::string out;
-  size_t i = 0;
-  bool pending_space = false;
-  while (i < line.size()) {
-    if (line[i] == '<') {
-      size_t close = line.find('>', i);
-      if (close != std::string_view::npos && IsPlaceholder(line.substr(i, close - i + 1))) {
-        i = close + 1;
-        pending_space = true;
-        continue;
+  size_t pos = 0;
+  while (pos < line.size()) {
+    size_t end = line.find(' ', pos);
+    if (end == std::string_view::npos) end = line.size();
+    std::string_view token = line.substr(pos, end - pos);
+    pos = end + 1;
+    if (token.empty()) continue;
+    // key=<VALUE> pairs are request details, not the problem.
+    if (auto eq = token.find('='); eq != std::string_view::npos && token.find('<', eq) != std::string_view::npos) {
+      continue;
+    }
+    std::string word;
+    for (size_t i = 0; i < token.size();) {
+      if (token[i] == '<') {
+        size_t close = token.find('>', i);
+        if (close != std::string_view::npos && IsPlaceholder(token.substr(i, close - i + 1))) {
+          word += NameWordFor(token.substr(i, close - i + 1));
+          i = close + 1;
+          continue;
+        }
       }
+      word += token[i++];
     }
-    char c = line[i];
-    if (c == ' ' || c == '\t' || c == '\r') {
-      pending_space = true;
-      ++i;
+    // Drop what a removed identifier leaves behind: "()", "''", "/".
+    if (word.empty() || word == "()" || word == "''" || word == "\"\"" || word == "/" || word == ":" ||
+        word == "-") {
       continue;
     }
-    // Drop punctuation left dangling by a removed placeholder ("= ", "()").
-    if ((c == '=' || c == '(' || c == ')' || c == '[' || c == ']' || c == '\'' || c == '"' ||
-         c == ',' || c == '{' || c == '}') &&
-        (i + 1 >= line.size() || line[i + 1] == ' ' || line[i + 1] == '<' || line[i + 1] == ')' ||
-         line[i + 1] == ']' || line[i + 1] == '\'' || line[i + 1] == '"' || line[i + 1] == ',')) {
-      ++i;
-      pending_space = true;
-      continue;
-    }
-    if (pending_space && !out.empty() && out.back() != ' ') out += ' ';
-    pending_space = false;
-    out += c;
-    ++i;
+    if (!out.empty()) out += ' ';
+    out += word;
   }
   while (!out.empty() && (out.back() == ' ' || out.back() == ':' || out.back() == '-' ||
                           out.back() == ',' || out.back() == '.')) {

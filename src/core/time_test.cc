@@ -1,0 +1,107 @@
+#include "core/time.h"
+
+#include <gtest/gtest.h>
+
+namespace lg {
+namespace {
+
+Timestamp T(std::string_view s) {
+  auto t = ParseTimestamp(s);
+  EXPECT_TRUE(t.ok()) << s << ": " << t.status().message();
+  return t.ok() ? *t : Timestamp{};
+}
+
+TEST(ParseTimestamp, AcceptsZeroToNineFractionDigits) {
+  EXPECT_EQ(T("2025-09-15T15:00:00Z"), (Timestamp{1757948400, 0}));
+  EXPECT_EQ(T("2025-09-15T15:00:00.5Z").nanos, 500000000);
+  EXPECT_EQ(T("2025-09-15T15:00:00.80581Z").nanos, 805810000);
+  EXPECT_EQ(T("2025-09-15T15:00:00.123456789Z").nanos, 123456789);
+  EXPECT_FALSE(ParseTimestamp("2025-09-15T15:00:00.1234567891Z").ok());
+  EXPECT_FALSE(ParseTimestamp("2025-09-15T15:00:00.Z").ok());
+}
+
+TEST(ParseTimestamp, ComparesInstantsNotStrings) {
+  // As text "…28.333007Z" sorts before "…28.333Z"; as time it is later.
+  EXPECT_LT(T("2025-09-15T15:00:28.333Z"), T("2025-09-15T15:00:28.333007Z"));
+}
+
+TEST(ParseTimestamp, HonorsOffsets) {
+  EXPECT_EQ(T("2025-09-15T17:00:00+02:00"), T("2025-09-15T15:00:00Z"));
+  EXPECT_EQ(T("2025-09-15T08:00:00.25-07:00"), T("2025-09-15T15:00:00.25Z"));
+  EXPECT_EQ(T("2025-09-15t15:00:00z"), T("2025-09-15T15:00:00Z"));
+}
+
+TEST(ParseTimestamp, NoZoneMeansUtcAndSpaceSeparatorWorks) {
+  EXPECT_EQ(T("2023-03-08 18:52:52.114"), T("2023-03-08T18:52:52.114Z"));
+}
+
+TEST(ParseTimestamp, RejectsOutOfRangeAndGarbage) {
+  EXPECT_FALSE(ParseTimestamp("2025-02-29T00:00:00Z").ok());  // not a leap year
+  EXPECT_TRUE(ParseTimestamp("2024-02-29T00:00:00Z").ok());
+  EXPECT_FALSE(ParseTimestamp("2025-13-01T00:00:00Z").ok());
+  EXPECT_FALSE(ParseTimestamp("2025-09-15T24:00:00Z").ok());
+  EXPECT_FALSE(ParseTimestamp("2025-09-15").ok());
+  EXPECT_FALSE(ParseTimestamp("yesterday").ok());
+  EXPECT_FALSE(ParseTimestamp("2025-09-15T15:00:00Zjunk").ok());
+  EXPECT_FALSE(ParseTimestamp("2025-09-15T15:00:00+25:00").ok());
+}
+
+TEST(FormatTimestamp, RoundTripsAndTrimsZeros) {
+  EXPECT_EQ(FormatTimestamp(T("2025-09-15T15:00:00Z")), "2025-09-15T15:00:00Z");
+  EXPECT_EQ(FormatTimestamp(T("2025-09-15T15:00:00.120Z")), "2025-09-15T15:00:00.12Z");
+  EXPECT_EQ(FormatTimestamp(T("1969-12-31T23:59:59Z")), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(FormatCompactUtc(T("2025-09-15T15:07:59Z")), "20250915-1507");
+}
+
+TEST(ParseDuration, AcceptsPeriodsPeopleWrite) {
+  EXPECT_EQ(*ParseDurationSeconds("last 1 hour"), 3600);
+  EXPECT_EQ(*ParseDurationSeconds("last 24 hours"), 86400);
+  EXPECT_EQ(*ParseDurationSeconds("last hour"), 3600);
+  EXPECT_EQ(*ParseDurationSeconds("90m"), 5400);
+  EXPECT_EQ(*ParseDurationSeconds("1h30m"), 5400);
+  EXPECT_EQ(*ParseDurationSeconds("2d"), 172800);
+  EXPECT_EQ(*ParseDurationSeconds("15 minutes"), 900);
+  EXPECT_FALSE(ParseDurationSeconds("0m").ok());
+  EXPECT_FALSE(ParseDurationSeconds("10").ok());
+  EXPECT_FALSE(ParseDurationSeconds("5 fortnights").ok());
+  EXPECT_FALSE(ParseDurationSeconds("").ok());
+}
+
+TEST(Window, IsHalfOpen) {
+  Window w{T("2025-09-15T15:00:00Z"), T("2025-09-15T16:00:00Z")};
+  EXPECT_TRUE(w.Contains(T("2025-09-15T15:00:00Z")));
+  EXPECT_TRUE(w.Contains(T("2025-09-15T15:59:59.999999999Z")));
+  EXPECT_FALSE(w.Contains(T("2025-09-15T16:00:00Z")));
+  EXPECT_FALSE(w.Contains(T("2025-09-15T14:59:59.999999999Z")));
+}
+
+TEST(ParseTimeArg, RelativeToInjectedNow) {
+  Timestamp now = T("2025-09-15T16:00:00Z");
+  EXPECT_EQ(*ParseTimeArg("now", now), now);
+  EXPECT_EQ(*ParseTimeArg("-90m", now), T("2025-09-15T14:30:00Z"));
+  EXPECT_EQ(*ParseTimeArg("2h ago", now), T("2025-09-15T14:00:00Z"));
+  EXPECT_EQ(ParseTimeArg("tomorrow", now).status().code(), StatusCode::kInvalidArgument);
+  auto w = WindowFromPeriod("last 1 hour", now);
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w->start, T("2025-09-15T15:00:00Z"));
+  EXPECT_EQ(PeriodSlug("last 1 hour"), "last-1-hour");
+}
+
+TEST(Severity, ParsesNamesAndNumbers) {
+  EXPECT_EQ(ParseSeverity("WARNING"), Severity::kWarning);
+  EXPECT_EQ(ParseSeverity("warning"), Severity::kWarning);
+  EXPECT_EQ(ParseSeverity("500"), Severity::kError);
+  EXPECT_EQ(ParseSeverity("500.0"), Severity::kError);
+  EXPECT_EQ(ParseSeverity("450"), Severity::kWarning);  // nearest listed value below
+  EXPECT_FALSE(ParseSeverity("LOUD").has_value());
+  EXPECT_FALSE(ParseSeverity("5x").has_value());
+}
+
+TEST(LogId, DecodesAndToleratesMalformedNames) {
+  EXPECT_EQ(LogId("projects/p/logs/run.googleapis.com%2Fstderr"), "run.googleapis.com/stderr");
+  EXPECT_EQ(LogId("projects/project"), "projects/project");
+  EXPECT_EQ(LogId("projects/p/logs/bad%2"), "bad%2");
+}
+
+}  // namespace
+}  // namespace lg

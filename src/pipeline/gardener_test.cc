@@ -1,0 +1,225 @@
+#include "pipeline/gardener.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "testing/fakes.h"
+
+namespace lg {
+namespace {
+
+using testing::MemorySource;
+using testing::MemoryStateStore;
+using testing::MemoryTracker;
+
+Timestamp At(int minute, int second = 0) {
+  return *ParseTimestamp(fmt::format("2025-09-15T15:{:02}:{:02}Z", minute, second));
+}
+
+LogEntry Entry(std::string id, int minute, Severity sev, std::string message,
+               std::string service = "api") {
+  LogEntry e;
+  e.insert_id = std::move(id);
+  e.timestamp = At(minute);
+  e.severity = sev;
+  e.message = std::move(message);
+  e.payload_kind = PayloadKind::kText;
+  e.log_name = "projects/p/logs/run.googleapis.com%2Fstderr";
+  e.resource_type = "cloud_run_revision";
+  e.resource_labels = {{"service_name", std::move(service)}, {"revision_name", "api-00001-abc"}};
+  return e;
+}
+
+std::vector<LogEntry> Corpus() {
+  std::vector<LogEntry> v;
+  for (int i = 0; i < 12; ++i) {
+    v.push_back(Entry(fmt::format("r{}", i), i, Severity::kError,
+                      fmt::format("Redis operation failed: Error 111 connecting to 10.0.0.{}:6379. Connection refused.", i)));
+  }
+  for (int i = 0; i < 5; ++i) {
+    v.push_back(Entry(fmt::format("d{}", i), 20 + i, Severity::kWarning,
+                      "DeprecationWarning: datetime.utcnow() is deprecated"));
+  }
+  v.push_back(Entry("c0", 30, Severity::kCritical, "Payment capture unavailable for 60s"));
+  v.push_back(Entry("i0", 31, Severity::kInfo, "Order 5 confirmed"));
+  v.push_back(Entry("n0", 31, Severity::kNotice, "Deploy finished"));
+  v.push_back(Entry("o0", 32, Severity::kError, "Other service broke", "other"));
+  LogEntry late = Entry("late", 0, Severity::kError, "Redis operation failed: Error 111");
+  late.timestamp = *ParseTimestamp("2025-09-15T16:00:00Z");  // window end is exclusive
+  v.push_back(late);
+  return v;
+}
+
+RunOptions Options() {
+  RunOptions o;
+  o.service = "api";
+  o.window = {At(0), *ParseTimestamp("2025-09-15T16:00:00Z")};
+  return o;
+}
+
+RunOutput RunGardener(std::vector<LogEntry> entries, MemoryTracker& tracker, StateStore* state,
+              const RunOptions& options = Options()) {
+  MemorySource source(std::move(entries));
+  FixedClock clock(*ParseTimestamp("2025-09-15T16:00:00Z"));
+  auto out = RunPass(options, {&source}, tracker, state, clock);
+  EXPECT_TRUE(out.ok()) << out.status().message();
+  EXPECT_TRUE(out->act_status.ok()) << out->act_status.message();
+  return std::move(*out);
+}
+
+TEST(RunPass, ScopesByServiceWindowAndSeverity) {
+  MemoryTracker tracker;
+  MemoryStateStore state;
+  RunOutput out = RunGardener(Corpus(), tracker, &state);
+  const Totals& t = out.report.totals;
+  EXPECT_EQ(t.entries_read, 22u);
+  EXPECT_EQ(t.in_scope, 20u);  // not the other service, not the entry at the window end
+  EXPECT_EQ(t.selected, 18u);  // WARNING and above
+  EXPECT_EQ(t.by_severity[SeverityIndex(Severity::kNotice)], 1u);
+  std::set<std::string> ids;
+  size_t total = 0;
+  for (const Cluster& c : out.report.clusters) {
+    EXPECT_EQ(c.count, c.entry_ids.size());
+    total += c.entry_ids.size();
+    ids.insert(c.entry_ids.begin(), c.entry_ids.end());
+  }
+  EXPECT_EQ(total, 18u);       // every selected entry in exactly one cluster
+  EXPECT_EQ(ids.size(), 18u);
+  EXPECT_FALSE(ids.count("o0") || ids.count("late") || ids.count("i0") || ids.count("n0"));
+  ASSERT_EQ(out.report.clusters.size(), 3u);
+  EXPECT_EQ(out.report.clusters[0].priority, 0);  // the CRITICAL one first
+  EXPECT_EQ(out.report.clusters[0].id, "c1");
+}
+
+TEST(RunPass, ReportDoesNotDependOnInputOrder) {
+  auto entries = Corpus();
+  MemoryTracker t1;
+  RunOutput a = RunGardener(entries, t1, nullptr);
+  std::mt19937 rng(7);
+  for (int round = 0; round < 3; ++round) {
+    std::shuffle(entries.begin(), entries.end(), rng);
+    MemoryTracker t2;
+    RunOutput b = RunGardener(entries, t2, nullptr);
+    ASSERT_EQ(a.report.clusters.size(), b.report.clusters.size());
+    for (size_t i = 0; i < a.report.clusters.size(); ++i) {
+      EXPECT_EQ(a.report.clusters[i].fingerprint, b.report.clusters[i].fingerprint);
+      EXPECT_EQ(a.report.clusters[i].entry_ids, b.report.clusters[i].entry_ids);
+      EXPECT_EQ(a.report.clusters[i].sample.insert_id, b.report.clusters[i].sample.insert_id);
+      EXPECT_EQ(a.report.clusters[i].title, b.report.clusters[i].title);
+    }
+  }
+}
+
+TEST(RunPass, DuplicateEntriesCountOnce) {
+  auto entries = Corpus();
+  entries.push_back(entries[0]);
+  MemoryTracker tracker;
+  RunOutput out = RunGardener(entries, tracker, nullptr);
+  EXPECT_EQ(out.report.totals.duplicates_dropped, 1u);
+  EXPECT_EQ(out.report.totals.selected, 18u);
+}
+
+TEST(RunPass, SecondRunOfTheSameWindowChangesNothing) {
+  MemoryTracker tracker;
+  MemoryStateStore state;
+  RunOutput first = RunGardener(Corpus(), tracker, &state);
+  EXPECT_EQ(first.report.created, 3);
+  EXPECT_EQ(tracker.creates, 3);
+  RunOutput second = RunGardener(Corpus(), tracker, &state);
+  EXPECT_EQ(tracker.creates, 3);
+  EXPECT_EQ(tracker.comment_posts, 0);
+  EXPECT_EQ(second.report.already_done, 3);
+  for (const Cluster& c : second.report.clusters) {
+    EXPECT_EQ(c.action.kind, ActionKind::kCreate);  // reported as what this window did
+    EXPECT_GT(c.action.new_issue, 0);
+  }
+  // Lost state: the fingerprint line in the issue bodies still prevents duplicates.
+  MemoryStateStore fresh;
+  RunOutput third = RunGardener(Corpus(), tracker, &fresh);
+  EXPECT_EQ(tracker.creates, 3);
+  EXPECT_EQ(tracker.comment_posts, 0);
+  EXPECT_EQ(third.report.already_done, 3);
+}
+
+TEST(RunPass, NextWindowCommentsOnOwnIssueOnce) {
+  MemoryTracker tracker;
+  MemoryStateStore state;
+  RunGardener(Corpus(), tracker, &state);
+  RunOptions next = Options();
+  next.window = {*ParseTimestamp("2025-09-15T15:30:00Z"), *ParseTimestamp("2025-09-15T16:30:00Z")};
+  RunOutput out = RunGardener(Corpus(), tracker, &state, next);
+  // The critical cluster continues into the next window: an update on its own
+  // issue. The entry at 16:00 is a new shape of the Redis failure, which text
+  // matching sends to the Redis issue filed by the first run.
+  EXPECT_EQ(tracker.creates, 3);
+  EXPECT_EQ(tracker.comment_posts, 2);
+  EXPECT_EQ(out.report.commented, 2);
+  RunGardener(Corpus(), tracker, &state, next);
+  EXPECT_EQ(tracker.comment_posts, 2);
+}
+
+TEST(RunPass, MatchesHumanIssuesOpenThenClosed) {
+  MemoryTracker tracker;
+  Issue open;
+  open.number = 40;
+  open.state = "open";
+  open.title = "Redis connection refused in production";
+  open.body = "Redis operation failed with Error 111 connecting to port 6379: connection refused.";
+  tracker.Add(open);
+  Issue closed;
+  closed.number = 41;
+  closed.state = "closed";
+  closed.title = "Payment capture unavailable";
+  closed.body = "Payment capture was unavailable for a while. Resolved.";
+  tracker.Add(closed);
+  Issue decoy;
+  decoy.number = 42;
+  decoy.state = "open";
+  decoy.title = "Document the deployment process";
+  decoy.body = "Nothing to do with logs.";
+  tracker.Add(decoy);
+  MemoryStateStore state;
+  RunOutput out = RunGardener(Corpus(), tracker, &state);
+  std::map<std::string, const Cluster*> by_name;
+  for (const Cluster& c : out.report.clusters) by_name[c.name] = &c;
+  const Cluster* redis = nullptr;
+  const Cluster* payment = nullptr;
+  for (const Cluster& c : out.report.clusters) {
+    if (c.name.starts_with("Redis")) redis = &c;
+    if (c.name.starts_with("Payment")) payment = &c;
+  }
+  ASSERT_TRUE(redis && payment);
+  EXPECT_EQ(redis->action.kind, ActionKind::kComment);
+  EXPECT_EQ(redis->action.issue, 40);
+  EXPECT_EQ(payment->action.kind, ActionKind::kRegression);
+  EXPECT_EQ(payment->action.issue, 41);
+  EXPECT_TRUE(payment->title.starts_with("GCP-regression-P0-"));
+  EXPECT_EQ(tracker.comment_posts, 1);
+  EXPECT_EQ(tracker.creates, 2);  // the regression and the deprecation warnings
+  const Issue& filed = tracker.issues().back();
+  EXPECT_NE(filed.body.find("log-gardener fingerprint: lg1-"), std::string::npos);
+}
+
+TEST(RunPass, DryRunChangesNothingAndCapLimitsFilings) {
+  MemoryTracker tracker;
+  RunOptions dry = Options();
+  dry.act.dry_run = true;
+  RunOutput out = RunGardener(Corpus(), tracker, nullptr, dry);
+  EXPECT_EQ(tracker.creates, 0);
+  for (const Cluster& c : out.report.clusters) EXPECT_EQ(c.action.status, "planned (dry run)");
+
+  MemoryStateStore state;
+  RunOptions capped = Options();
+  capped.act.max_new_issues = 1;
+  RunOutput limited = RunGardener(Corpus(), tracker, &state, capped);
+  EXPECT_EQ(tracker.creates, 1);
+  EXPECT_EQ(limited.report.deferred, 2);
+}
+
+}  // namespace
+}  // namespace lg

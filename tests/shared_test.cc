@@ -1,0 +1,79 @@
+// Tests that read ../shared (the public sample data and scenarios). They skip,
+// visibly, when that folder is absent, as in a user's fresh clone.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "test_util.h"
+
+namespace lg::test {
+namespace {
+
+TEST(Shared, EveryGcpSampleDecodes) {
+  const std::string shared = SharedDir();
+  if (shared.empty()) GTEST_SKIP() << "../shared is absent: skipping the sample-data check";
+  size_t files = 0;
+  for (auto& f : std::filesystem::directory_iterator(shared + "/data/gcp-samples")) {
+    const std::string ext = f.path().extension();
+    if (ext != ".ndjson" && ext != ".json") continue;
+    TempDir dir;
+    CommandResult r = RunCommand(Binary() + " run --source " + Quote(f.path()) +
+                                 " --since 1970-01-01T00:00:00Z --until 2100-01-01T00:00:00Z --dry-run -q" +
+                                 " --tracker local:" + Quote(dir / "t.db") + " --json " + Quote(dir / "r.json"));
+    EXPECT_EQ(r.exit_code, 0) << f.path() << ": " << r.output;
+    ++files;
+  }
+  EXPECT_GE(files, 10u);
+}
+
+// The walking-skeleton contract on the public scenarios: no contract
+// warnings, severity totals exact, every entry clustered, nothing out of scope,
+// and a rerun changes nothing.
+TEST(Shared, PublicScenariosMeetTheContract) {
+  const std::string shared = SharedDir();
+  if (shared.empty()) GTEST_SKIP() << "../shared is absent: skipping the scenario check";
+  for (const char* name : {"p1", "p2", "p3"}) {
+    const std::string sc = shared + "/scenarios/public/" + name;
+    TempDir dir;
+    CommandResult task = RunCommand(
+        "python3 -c \"import json,sys;t=json.load(open(sys.argv[1]));print(t['service'],t['window']['start'],t['window']['end'])\" " +
+        Quote(sc + "/task.json"));
+    ASSERT_EQ(task.exit_code, 0) << task.output;
+    std::istringstream in(task.output);
+    std::string svc, start, end;
+    in >> svc >> start >> end;
+    ASSERT_EQ(RunCommand(Binary() + " issues import " + Quote(sc + "/issues.json") + " --tracker local:" + Quote(dir / "T.db")).exit_code, 0);
+    std::string run = Binary() + " run --source file:" + Quote(sc + "/logs.ndjson") + " --service " + svc +
+                      " --since " + start + " --until " + end + " --tracker local:" + Quote(dir / "T.db") +
+                      " --state sqlite:" + Quote(dir / "S.db") + " --json " + Quote(dir / "OUT.json") +
+                      " --worklog " + Quote(dir / "W") + " -q";
+    CommandResult r = RunCommand(run);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    CommandResult score = RunCommand(
+        "python3 " + Quote(shared + "/scenarios/score.py") + " --truth " + Quote(sc + "/truth.json") +
+        " --result " + Quote(dir / "OUT.json") + " --json-out " + Quote(dir / "score.json") + " --quiet");
+    ASSERT_EQ(score.exit_code, 0) << score.output;
+    CommandResult check = RunCommand(
+        "python3 -c \"import json,sys;s=json.load(open(sys.argv[1]));c=s['clustering'];"
+        "print(len(s.get('contract_warnings',[])),s['severity_totals']['accuracy'],c['entry_recall'],"
+        "c['out_of_scope_entries_included'],s['actions']['duplicate_creations'])\" " + Quote(dir / "score.json"));
+    ASSERT_EQ(check.exit_code, 0) << check.output;
+    std::istringstream sc_in(check.output);
+    int warnings = -1, oos = -1, dups = -1;
+    double sev = 0, recall = 0;
+    sc_in >> warnings >> sev >> recall >> oos >> dups;
+    EXPECT_EQ(warnings, 0) << name;
+    EXPECT_DOUBLE_EQ(sev, 1.0) << name;
+    EXPECT_DOUBLE_EQ(recall, 1.0) << name;
+    EXPECT_EQ(oos, 0) << name;
+
+    // Rerun: nothing new in the tracker.
+    std::string before = RunCommand(Binary() + " issues export --tracker local:" + Quote(dir / "T.db")).output;
+    ASSERT_EQ(RunCommand(run).exit_code, 0);
+    std::string after = RunCommand(Binary() + " issues export --tracker local:" + Quote(dir / "T.db")).output;
+    EXPECT_EQ(before, after) << name << ": a rerun of the same window changed the tracker";
+  }
+}
+
+}  // namespace
+}  // namespace lg::test
