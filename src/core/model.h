@@ -43,7 +43,10 @@ struct Sample {
   }
 };
 
-struct TemplateStats {
+// Where and how often something happened: kept per template, and summed per
+// cluster.
+struct Occurrences {
+  static constexpr size_t kMaxInstances = 64;
   uint64_t count = 0;
   SeverityCounts by_severity{};
   Severity max_severity = Severity::kDefault;
@@ -52,8 +55,12 @@ struct TemplateStats {
   Sample sample;
   std::set<std::string> revisions;
   std::set<std::string> instances;  // capped at kMaxInstances
+  // Adds another set of occurrences (counts, extremes, the earlier sample).
+  void Merge(const Occurrences& other);
+};
+
+struct TemplateStats : Occurrences {
   std::map<int, uint64_t> http_status;  // request logs: status → count
-  static constexpr size_t kMaxInstances = 64;
 };
 
 enum class ActionKind { kNone, kComment, kRegression, kCreate };
@@ -69,18 +76,10 @@ struct Action {
   std::vector<int64_t> related;  // issues linked as related
 };
 
-struct Cluster {
+struct Cluster : Occurrences {
   std::string id;           // "c1", in report order
   std::string fingerprint;  // "lg1-<16 hex>", stable across runs and machines
   std::vector<uint32_t> templates;  // template indices, by count descending
-  uint64_t count = 0;
-  SeverityCounts by_severity{};
-  Severity max_severity = Severity::kDefault;
-  Timestamp first_seen;
-  Timestamp last_seen;
-  Sample sample;
-  std::set<std::string> revisions;
-  std::set<std::string> instances;
   std::vector<std::string> entry_ids;  // by (timestamp, insertId)
   // Triage.
   int priority = 3;  // 0..3

@@ -52,7 +52,7 @@ class Collector {
     st.max_severity = std::max(st.max_severity, e.severity);
     if (const std::string* rev = FindLabel(e.resource_labels, "revision_name")) st.revisions.insert(*rev);
     if (const std::string* inst = FindLabel(e.labels, "instanceId");
-        inst && st.instances.size() < TemplateStats::kMaxInstances) {
+        inst && st.instances.size() < Occurrences::kMaxInstances) {
       st.instances.insert(*inst);
     }
     if (e.http_request && e.http_request->status != 0) ++st.http_status[e.http_request->status];
@@ -87,21 +87,7 @@ class Collector {
 };
 
 void Summarize(Cluster& c, const std::vector<TemplateStats>& stats) {
-  bool first = true;
-  for (uint32_t t : c.templates) {
-    const TemplateStats& s = stats[t];
-    c.count += s.count;
-    for (size_t i = 0; i < c.by_severity.size(); ++i) c.by_severity[i] += s.by_severity[i];
-    c.max_severity = std::max(c.max_severity, s.max_severity);
-    if (first || s.first_seen < c.first_seen) c.first_seen = s.first_seen;
-    if (first || c.last_seen < s.last_seen) c.last_seen = s.last_seen;
-    first = false;
-    c.revisions.insert(s.revisions.begin(), s.revisions.end());
-    for (const auto& i : s.instances) {
-      if (c.instances.size() < TemplateStats::kMaxInstances) c.instances.insert(i);
-    }
-    if (s.sample.set && c.sample.Offer(s.sample.timestamp, s.sample.insert_id)) c.sample = s.sample;
-  }
+  for (uint32_t t : c.templates) c.Merge(stats[t]);
 }
 
 }  // namespace

@@ -92,7 +92,7 @@ std::string RenderWorklog(const RunReport& r, const std::vector<Template>& templ
     if (!revs.empty()) out += fmt::format("- **Revisions:** {}\n", revs);
     if (!c.instances.empty()) {
       out += fmt::format("- **Instances affected:** {}{}\n", c.instances.size(),
-                         c.instances.size() >= TemplateStats::kMaxInstances ? "+" : "");
+                         c.instances.size() >= Occurrences::kMaxInstances ? "+" : "");
     }
     out += "\n**Key symptoms**\n\n| count | pattern | log |\n|---:|---|---|\n";
     for (uint32_t t : c.templates) {
