@@ -25,7 +25,6 @@ using SeverityCounts = std::array<uint64_t, 9>;
 struct EntryRef {
   std::string insert_id;
   Timestamp timestamp;
-  Severity severity;
   uint32_t template_index;
 };
 
@@ -36,7 +35,6 @@ struct Sample {
   Timestamp timestamp;
   std::string insert_id;
   std::string raw_json;
-  std::string message;
   // Offers a candidate; keeps it if it sorts before the current sample.
   bool Offer(Timestamp t, std::string_view id) const {
     return !set || t < timestamp || (t == timestamp && id < insert_id);
@@ -59,9 +57,8 @@ struct Occurrences {
   void Merge(const Occurrences& other);
 };
 
-struct TemplateStats : Occurrences {
-  std::map<int, uint64_t> http_status;  // request logs: status → count
-};
+// Per-template statistics; the miner and correlation add fields here.
+struct TemplateStats : Occurrences {};
 
 enum class ActionKind { kNone, kComment, kRegression, kCreate };
 std::string_view ActionKindName(ActionKind k);  // "comment", ...

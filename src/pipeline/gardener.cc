@@ -55,15 +55,13 @@ class Collector {
         inst && st.instances.size() < Occurrences::kMaxInstances) {
       st.instances.insert(*inst);
     }
-    if (e.http_request && e.http_request->status != 0) ++st.http_status[e.http_request->status];
     if (st.sample.Offer(ts, id)) {
       st.sample.set = true;
       st.sample.timestamp = ts;
       st.sample.insert_id = id;
       st.sample.raw_json.assign(s.raw);
-      st.sample.message = e.message;
     }
-    refs_.push_back({std::move(id), ts, e.severity, t});
+    refs_.push_back({std::move(id), ts, t});
     return Status::Ok();
   }
 

@@ -163,30 +163,24 @@ TEST(RunPass, NextWindowCommentsOnOwnIssueOnce) {
   EXPECT_EQ(tracker.comment_posts, 2);
 }
 
+Issue MakeIssue(int64_t number, std::string state, std::string title, std::string body) {
+  Issue i;
+  i.number = number;
+  i.state = std::move(state);
+  i.title = std::move(title);
+  i.body = std::move(body);
+  return i;
+}
+
 TEST(RunPass, MatchesHumanIssuesOpenThenClosed) {
   MemoryTracker tracker;
-  Issue open;
-  open.number = 40;
-  open.state = "open";
-  open.title = "Redis connection refused in production";
-  open.body = "Redis operation failed with Error 111 connecting to port 6379: connection refused.";
-  tracker.Add(open);
-  Issue closed;
-  closed.number = 41;
-  closed.state = "closed";
-  closed.title = "Payment capture unavailable";
-  closed.body = "Payment capture was unavailable for a while. Resolved.";
-  tracker.Add(closed);
-  Issue decoy;
-  decoy.number = 42;
-  decoy.state = "open";
-  decoy.title = "Document the deployment process";
-  decoy.body = "Nothing to do with logs.";
-  tracker.Add(decoy);
+  tracker.Add(MakeIssue(40, "open", "Redis connection refused in production",
+                        "Redis operation failed with Error 111 connecting to port 6379: connection refused."));
+  tracker.Add(MakeIssue(41, "closed", "Payment capture unavailable",
+                        "Payment capture was unavailable for a while. Resolved."));
+  tracker.Add(MakeIssue(42, "open", "Document the deployment process", "Nothing to do with logs."));
   MemoryStateStore state;
   RunOutput out = RunGardener(Corpus(), tracker, &state);
-  std::map<std::string, const Cluster*> by_name;
-  for (const Cluster& c : out.report.clusters) by_name[c.name] = &c;
   const Cluster* redis = nullptr;
   const Cluster* payment = nullptr;
   for (const Cluster& c : out.report.clusters) {
