@@ -18,7 +18,6 @@ namespace lg {
 struct SourcedEntry {
   const LogEntry& entry;
   std::string_view raw;
-  std::string_view origin;  // "logs.ndjson:12" — for messages
 };
 
 struct SourceOptions {

@@ -1,6 +1,7 @@
 #include "core/json_writer.h"
 
-#include <cmath>
+#include "core/json_scan.h"
+
 
 #include <fmt/format.h>
 
@@ -143,16 +144,6 @@ JsonWriter& JsonWriter::Uint(uint64_t v) {
   return *this;
 }
 
-JsonWriter& JsonWriter::Double(double v) {
-  BeforeValue();
-  if (!std::isfinite(v)) {
-    out_ += "null";
-  } else {
-    out_ += fmt::format("{}", v);
-  }
-  return *this;
-}
-
 JsonWriter& JsonWriter::Bool(bool v) {
   BeforeValue();
   out_ += v ? "true" : "false";
@@ -165,47 +156,23 @@ JsonWriter& JsonWriter::Null() {
   return *this;
 }
 
-JsonWriter& JsonWriter::Raw(std::string_view json) {
-  BeforeValue();
-  if (indent_ == 0) {
-    out_ += json;
-    return *this;
-  }
-  // Re-indent: the pretty text starts at column 0; shift nested lines.
-  std::string pretty = PrettyJson(json);
-  std::string pad(stack_.size() * static_cast<size_t>(indent_), ' ');
-  for (char c : pretty) {
-    out_ += c;
-    if (c == '\n') out_ += pad;
-  }
-  return *this;
-}
-
 std::string PrettyJson(std::string_view json) {
   std::string out;
   out.reserve(json.size() * 2);
   int depth = 0;
-  bool in_string = false, escape = false;
+  JsonStringState strings;
   auto newline = [&] {
     out += '\n';
     out.append(static_cast<size_t>(depth) * 2, ' ');
   };
   for (size_t i = 0; i < json.size(); ++i) {
     char c = json[i];
-    if (in_string) {
+    if (!strings.Outside(c)) {
       out += c;
-      if (escape) {
-        escape = false;
-      } else if (c == '\\') {
-        escape = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
       continue;
     }
     switch (c) {
       case ' ': case '\n': case '\r': case '\t': break;
-      case '"': in_string = true; out += c; break;
       case '{': case '[': {
         // Keep empty containers on one line.
         size_t j = i + 1;
@@ -232,7 +199,7 @@ std::string PrettyJson(std::string_view json) {
       default: out += c;
     }
   }
-  if (depth != 0 || in_string) return std::string(json);
+  if (depth != 0 || strings.in_string()) return std::string(json);
   return out;
 }
 

@@ -28,11 +28,8 @@ class JsonWriter {
   JsonWriter& String(std::string_view v);
   JsonWriter& Int(int64_t v);
   JsonWriter& Uint(uint64_t v);
-  JsonWriter& Double(double v);
   JsonWriter& Bool(bool v);
   JsonWriter& Null();
-  // Inserts already-serialized JSON as a value (re-indented when pretty).
-  JsonWriter& Raw(std::string_view json);
 
   // Convenience: Key(k).String(v) etc.
   JsonWriter& Field(std::string_view k, std::string_view v) { return Key(k).String(v); }

@@ -96,7 +96,6 @@ struct Totals {
   uint64_t duplicates_dropped = 0;
   uint64_t skipped_bad = 0;
   std::vector<std::string> skip_messages;
-  uint64_t bytes_read = 0;
 };
 
 // Everything a report needs about one gardening pass.

@@ -109,7 +109,6 @@ StatusOr<RunOutput> RunPass(const RunOptions& options, const std::vector<Source*
     LG_RETURN_IF_ERROR(source->Read([&](const SourcedEntry& s) { return collector.Visit(s); }));
     const SourceStats& ss = source->stats();
     report.totals.entries_read += ss.entries_read;
-    report.totals.bytes_read += ss.bytes_read;
     report.totals.skipped_bad += ss.skipped;
     report.totals.skip_messages.insert(report.totals.skip_messages.end(), ss.skip_messages.begin(),
                                        ss.skip_messages.end());

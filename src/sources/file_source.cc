@@ -68,17 +68,16 @@ Status FileSource::Read(const EntryVisitor& visit) {
   EntryDecoder decoder;
   LogEntry entry;
   Frame frame;
-  std::string origin;
   while (true) {
     auto more = framer.Next(frame);
     if (!more.ok()) return more.status();
     if (!*more) break;
-    origin = fmt::format("{}:{}", name, frame.line);
     Status s = decoder.Decode(frame.text, entry);
     if (!s.ok()) {
+      // Located only on the error path: formatting per entry is hot-path waste.
       std::string where = framer.framing() == Framing::kNdjson
-                              ? origin
-                              : fmt::format("{} (entry at byte {})", origin, frame.offset);
+                              ? fmt::format("{}:{}", name, frame.line)
+                              : fmt::format("{}:{} (entry at byte {})", name, frame.line, frame.offset);
       Status located = s.WithContext(where);
       if (!options_.skip_bad_entries) return located;
       ++stats_.skipped;
@@ -88,7 +87,7 @@ Status FileSource::Read(const EntryVisitor& visit) {
       continue;
     }
     ++stats_.entries_read;
-    LG_RETURN_IF_ERROR(visit(SourcedEntry{entry, frame.text, origin}));
+    LG_RETURN_IF_ERROR(visit(SourcedEntry{entry, frame.text}));
   }
   stats_.bytes_read = framer.bytes_read();
   return Status::Ok();

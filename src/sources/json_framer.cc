@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/json_scan.h"
+
 namespace lg {
 namespace {
 
@@ -157,25 +159,14 @@ StatusOr<bool> JsonFramer::NextValue(Frame& frame) {
   uint64_t start_line = line_;
   uint64_t lines_inside = 0;
   int depth = 0;
-  bool in_string = false, escape = false;
+  JsonStringState strings;
   size_t i = start;
   while (true) {
     for (; i < buf_.size(); ++i) {
       char c = buf_[i];
       if (c == '\n') ++lines_inside;
-      if (in_string) {
-        if (escape) {
-          escape = false;
-        } else if (c == '\\') {
-          escape = true;
-        } else if (c == '"') {
-          in_string = false;
-        }
-        continue;
-      }
-      if (c == '"') {
-        in_string = true;
-      } else if (c == '{' || c == '[') {
+      if (!strings.Outside(c)) continue;
+      if (c == '{' || c == '[') {
         ++depth;
       } else if (c == '}' || c == ']') {
         if (--depth == 0) break;

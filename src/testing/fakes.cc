@@ -7,8 +7,7 @@ namespace lg::testing {
 Status MemorySource::Read(const EntryVisitor& visit) {
   for (size_t i = 0; i < entries_.size(); ++i) {
     ++stats_.entries_read;
-    std::string origin = fmt::format("memory:{}", i + 1);
-    LG_RETURN_IF_ERROR(visit(SourcedEntry{entries_[i], "{}", origin}));
+    LG_RETURN_IF_ERROR(visit(SourcedEntry{entries_[i], "{}"}));
   }
   return Status::Ok();
 }
