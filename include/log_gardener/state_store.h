@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "log_gardener/status.h"
 
@@ -35,6 +36,14 @@ struct RunRecord {
   uint64_t commented = 0;
 };
 
+// A mined template remembered across runs, so its id stays the same.
+struct StoredTemplate {
+  uint64_t id = 0;
+  std::string group;  // the miner's group ("service\x1flog id", or a file's log id)
+  std::string text;   // typed template text, tokens separated by spaces
+  uint64_t count = 0; // messages seen over all runs
+};
+
 // Thread safety: one thread at a time.
 class StateStore {
  public:
@@ -46,6 +55,10 @@ class StateStore {
   // Inserts or updates the record with this key.
   virtual Status RecordAction(const JournalRecord& record) = 0;
   virtual Status RecordRun(const RunRecord& run) = 0;
+  // Templates of the given groups (all groups when `groups` is empty).
+  virtual StatusOr<std::vector<StoredTemplate>> LoadTemplates(const std::vector<std::string>& groups) = 0;
+  // Inserts or updates by id: the text becomes the given one, counts add up.
+  virtual Status SaveTemplates(const std::vector<StoredTemplate>& templates) = 0;
   virtual std::string Describe() const = 0;
 };
 

@@ -25,6 +25,7 @@ int ReportError(const Status& status, bool input_phase);
 // parsing; `exit_code` receives the result.
 void RegisterRun(CLI::App& app, int& exit_code);
 void RegisterIssues(CLI::App& app, int& exit_code);
+void RegisterTemplates(CLI::App& app, int& exit_code);
 
 }  // namespace lg::cli
 

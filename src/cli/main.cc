@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   lg::cli::RegisterRun(app, exit_code);
   lg::cli::RegisterIssues(app, exit_code);
+  lg::cli::RegisterTemplates(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -7,13 +7,25 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAlnum(char c) { return IsDigit(c) || IsAlpha(c); }
 bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-bool IsWordChar(char c) {
-  return IsAlpha(c) || IsDigit(c) || c == '_' || c == '-' || c == '.' ||
-         (static_cast<unsigned char>(c) >= 0x80);  // UTF-8 continues a word
+// Letters, digits and UTF-8 continue a word; '_', '.', '-' separate segments,
+// so `core.1234` masks to `core.<NUM>` and `node-17` to `node-<NUM>`.
+bool IsWordChar(char c) { return IsAlnum(c) || static_cast<unsigned char>(c) >= 0x80; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+// Characters that end a file path (Loghub-2.0's path-like string rule).
+bool IsPathDelim(char c) {
+  switch (c) {
+    case ',': case '!': case ';': case ':': case '=': case '|': case '"': case '\'':
+    case '[': case ']': case '(': case ')': case '{': case '}': case '<': case '>':
+      return true;
+    default:
+      return IsSpace(c);
+  }
 }
 
-// Counts a run of characters satisfying `pred` starting at `i`.
 template <typename Pred>
 size_t Run(std::string_view s, size_t i, Pred pred) {
   size_t n = 0;
@@ -36,8 +48,7 @@ size_t MatchTime(std::string_view s, size_t i) {
     return 0;
   }
   size_t n = 8;
-  if (i + n < s.size() && (s[i + n] == '.' || s[i + n] == ',') && i + n + 1 < s.size() &&
-      IsDigit(s[i + n + 1])) {
+  if (i + n + 1 < s.size() && (s[i + n] == '.' || s[i + n] == ',') && IsDigit(s[i + n + 1])) {
     n += 1 + Run(s, i + n + 1, IsDigit);
   }
   return n;
@@ -54,12 +65,13 @@ size_t MatchDate(std::string_view s, size_t i) {
   return 10;
 }
 
-// Date, optional [T ]time, optional zone.
+// Date, optional Ttime, optional zone. (A date and a time separated by a
+// space are two tokens: <DATE> <TIME>.)
 size_t MatchTimestamp(std::string_view s, size_t i, MaskKind& kind) {
   size_t d = MatchDate(s, i);
   if (d == 0) return 0;
   kind = MaskKind::kDate;
-  if (i + d < s.size() && (s[i + d] == 'T' || s[i + d] == ' ')) {
+  if (i + d < s.size() && s[i + d] == 'T') {
     size_t t = MatchTime(s, i + d + 1);
     if (t > 0) {
       kind = MaskKind::kTimestamp;
@@ -93,7 +105,7 @@ size_t MatchUuid(std::string_view s, size_t i) {
   return p - i;
 }
 
-// a.b.c.d with each part 0-255, optional :port.
+// a.b.c.d with each part 0-255. A port stays outside (<IP>:<NUM>).
 size_t MatchIpv4(std::string_view s, size_t i) {
   size_t p = i;
   for (int part = 0; part < 4; ++part) {
@@ -108,18 +120,50 @@ size_t MatchIpv4(std::string_view s, size_t i) {
     if (v > 255) return 0;
     p += n;
   }
-  if (p < s.size() && (IsDigit(s[p]) || (s[p] == '.' && p + 1 < s.size() && IsDigit(s[p + 1])))) {
+  if (p < s.size() && (IsWordChar(s[p]) || (s[p] == '.' && p + 1 < s.size() && IsDigit(s[p + 1])))) {
     return 0;
   }
-  if (p + 1 < s.size() && s[p] == ':' && IsDigit(s[p + 1])) p += 1 + Run(s, p + 1, IsDigit);
+  return p - i;
+}
+
+// Hex groups of at most 4 joined by ':' with a "::" or exactly 8 groups.
+size_t MatchIpv6(std::string_view s, size_t i) {
+  size_t p = i;
+  int groups = 0, colons = 0;
+  bool dbl = false;
+  while (p < s.size()) {
+    if (IsHex(s[p])) {
+      size_t r = Run(s, p, IsHex);
+      if (r > 4) return 0;
+      ++groups;
+      p += r;
+    } else if (s[p] == ':') {
+      if (p + 1 < s.size() && s[p + 1] == ':') {
+        if (dbl) break;
+        dbl = true;
+        colons += 2;
+        p += 2;
+      } else if (p + 1 < s.size() && IsHex(s[p + 1])) {
+        ++colons;
+        ++p;
+      } else {
+        break;  // a trailing ':' is punctuation
+      }
+    } else {
+      break;
+    }
+  }
+  if (p < s.size() && IsWordChar(s[p])) return 0;
+  if (groups == 0 || !(dbl || (groups == 8 && colons == 7))) return 0;
+  if (colons < 2) return 0;
   return p - i;
 }
 
 size_t MatchEmail(std::string_view s, size_t i) {
-  auto local = [](char c) { return IsAlpha(c) || IsDigit(c) || c == '.' || c == '_' || c == '-' || c == '+'; };
+  auto local = [](char c) { return IsAlnum(c) || c == '.' || c == '_' || c == '-' || c == '+'; };
   size_t n = Run(s, i, local);
   if (n == 0 || i + n >= s.size() || s[i + n] != '@') return 0;
-  auto domain = [](char c) { return IsAlpha(c) || IsDigit(c) || c == '.' || c == '-'; };
+  auto domain = [](char c) { return IsAlnum(c) || c == '.' || c == '-'; };
   size_t d = Run(s, i + n + 1, domain);
   std::string_view dom = s.substr(i + n + 1, d);
   while (!dom.empty() && dom.back() == '.') dom.remove_suffix(1);
@@ -127,55 +171,183 @@ size_t MatchEmail(std::string_view s, size_t i) {
   return n + 1 + dom.size();
 }
 
-bool IsDurationUnit(std::string_view u) {
-  return u == "ns" || u == "us" || u == "µs" || u == "ms" || u == "s" || u == "sec" ||
-         u == "secs" || u == "m" || u == "min" || u == "mins" || u == "h" || u == "hr" ||
-         u == "hrs" || u == "d" || u == "seconds" || u == "minutes" || u == "hours" ||
-         u == "days" || u == "milliseconds";
-}
+bool EqualsLower(std::string_view word, std::string_view lower);
 
-bool IsSizeUnit(std::string_view u) {
-  static constexpr std::string_view kUnits[] = {"b",   "kb",  "mb",  "gb",  "tb",    "kib",
-                                                "mib", "gib", "tib", "k",   "m",     "g",
-                                                "bytes", "byte"};
-  std::string lower;
-  for (char c : u) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  for (auto k : kUnits) {
-    if (lower == k) return true;
+bool IsHostChar(char c) { return IsAlnum(c) || c == '.' || c == '-'; }
+
+// Source file extensions: `sweep.c:42` is a file and line, not host and port.
+bool IsSourceExtension(std::string_view ext) {
+  static constexpr std::string_view kExt[] = {"c",  "h",  "cc", "cpp", "hpp", "cxx", "py", "java",
+                                              "go", "js", "ts", "rb",  "rs",  "kt",  "scala", "cs",
+                                              "php", "pl", "sh", "swift", "m", "mm", "lua", "ex"};
+  for (auto e : kExt) {
+    if (EqualsLower(ext, e)) return true;
   }
   return false;
 }
 
-// Classifies a word made of IsWordChar characters that contains a digit.
+bool IsCommonTld(std::string_view tld) {
+  static constexpr std::string_view kTld[] = {
+      "com", "net", "org", "edu", "gov", "mil", "int", "io",  "co",  "uk",  "de",  "fr", "jp",
+      "cn",  "hk",  "ru",  "br",  "in",  "au",  "ca",  "nl",  "se",  "ch",  "it",  "es", "kr",
+      "tw",  "internal", "local", "lan", "arpa", "dev", "cloud", "info", "biz", "us", "eu"};
+  for (auto t : kTld) {
+    if (EqualsLower(tld, t)) return true;
+  }
+  return false;
+}
+
+// A host name at i: labels of letters, digits and '-' joined by '.', with a
+// letter somewhere, that is either followed by ":port" (and has a '.', '-' or
+// digit, so `batch:1` stays a word) or ends in a common top-level domain
+// after at least two dots. Returns its length or 0.
+size_t MatchHost(std::string_view s, size_t i) {
+  size_t n = Run(s, i, IsHostChar);
+  while (n > 0 && (s[i + n - 1] == '.' || s[i + n - 1] == '-')) --n;
+  if (n < 3) return 0;
+  std::string_view h = s.substr(i, n);
+  bool letter = false, marks = false;
+  size_t dots = 0;
+  for (char c : h) {
+    letter |= IsAlpha(c);
+    marks |= c == '-' || IsDigit(c);
+    dots += c == '.' ? 1 : 0;
+  }
+  if (!letter || h.find("..") != std::string_view::npos) return 0;
+  const size_t last_dot = h.rfind('.');
+  std::string_view last = last_dot == std::string_view::npos ? h : h.substr(last_dot + 1);
+  const bool port = i + n + 1 < s.size() && s[i + n] == ':' && IsDigit(s[i + n + 1]) &&
+                    i + n + 1 + Run(s, i + n + 1, IsDigit) == s.size();
+  const bool port_like = i + n + 1 < s.size() && s[i + n] == ':' && IsDigit(s[i + n + 1]) &&
+                         (i + n + 1 + Run(s, i + n + 1, IsDigit) == s.size() ||
+                          !IsWordChar(s[i + n + 1 + Run(s, i + n + 1, IsDigit)]));
+  (void)port;
+  if (port_like && (dots > 0 || marks) && !(last_dot != std::string_view::npos && IsSourceExtension(last))) {
+    return n;
+  }
+  if (dots >= 2 && IsCommonTld(last)) return n;
+  return 0;
+}
+
+bool EqualsLower(std::string_view word, std::string_view lower) {
+  if (word.size() != lower.size()) return false;
+  for (size_t k = 0; k < word.size(); ++k) {
+    char c = word[k];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    if (c != lower[k]) return false;
+  }
+  return true;
+}
+
+bool IsDurationUnit(std::string_view u) {
+  static constexpr std::string_view kUnits[] = {
+      "ns", "us", "µs", "ms", "s", "sec", "secs", "m", "min", "mins", "h", "hr", "hrs", "d",
+      "seconds", "minutes", "hours", "days", "milliseconds"};
+  for (auto k : kUnits) {
+    if (EqualsLower(u, k)) return true;
+  }
+  return false;
+}
+
+bool IsSizeUnit(std::string_view u) {
+  static constexpr std::string_view kUnits[] = {"b",   "kb",  "mb",  "gb", "tb", "kib", "mib",
+                                                "gib", "tib", "k",   "g",  "bytes", "byte"};
+  for (auto k : kUnits) {
+    if (EqualsLower(u, k)) return true;
+  }
+  return false;
+}
+
+bool IsBoolWord(std::string_view w) {
+  return EqualsLower(w, "true") || EqualsLower(w, "false") || EqualsLower(w, "null");
+}
+
+// Classifies a word (a sign, then letters/digits with '.'-joined digit runs)
+// that contains a digit.
 MaskKind ClassifyWord(std::string_view w) {
-  // Pure number: -?digits(.digits)*
-  size_t p = 0;
-  if (w[0] == '-' || w[0] == '+') p = 1;
+  size_t p = (w[0] == '-' || w[0] == '+') ? 1 : 0;
   size_t digits = Run(w, p, IsDigit);
   if (digits > 0) {
     size_t q = p + digits;
-    while (q + 1 < w.size() && (w[q] == '.' || w[q] == ',') && IsDigit(w[q + 1])) {
-      q += 1 + Run(w, q + 1, IsDigit);
-    }
+    while (q + 1 < w.size() && w[q] == '.' && IsDigit(w[q + 1])) q += 1 + Run(w, q + 1, IsDigit);
     if (q == w.size()) return MaskKind::kNum;
     std::string_view unit = w.substr(q);
-    if (IsDurationUnit(unit)) return MaskKind::kDuration;
-    if (IsSizeUnit(unit)) return MaskKind::kSize;
+    if (Run(unit, 0, IsAlpha) == unit.size() || unit == "µs") {
+      if (IsDurationUnit(unit)) return MaskKind::kDuration;
+      if (IsSizeUnit(unit)) return MaskKind::kSize;
+    }
   }
-  if (w.size() >= 2 && w[0] == '0' && (w[1] == 'x' || w[1] == 'X') &&
-      Run(w, 2, IsHex) == w.size() - 2 && w.size() > 2) {
+  if (w.size() > 2 && w[0] == '0' && (w[1] == 'x' || w[1] == 'X') &&
+      Run(w, 2, IsHex) == w.size() - 2) {
     return MaskKind::kHex;
   }
-  if (w.size() >= 6 && Run(w, 0, IsHex) == w.size()) return MaskKind::kHex;
+  if (w.size() >= 7 && Run(w, 0, IsHex) == w.size()) return MaskKind::kHex;
   return MaskKind::kId;
 }
 
-void Emit(std::string& out, MaskKind kind) {
-  std::string_view ph = MaskPlaceholder(kind);
-  // Collapse "<NUM> <NUM>" style repeats? No: counts of variables are
-  // structure. But avoid "<ID><ID>" from adjacent masks.
-  if (out.size() >= ph.size() && std::string_view(out).substr(out.size() - ph.size()) == ph) return;
-  out += ph;
+// Length of a URL's scheme ending at `colon` (the ':' of "://"), or 0.
+size_t SchemeBefore(std::string_view s, size_t colon) {
+  size_t b = colon;
+  while (b > 0 && (IsAlnum(s[b - 1]) || s[b - 1] == '+' || s[b - 1] == '.' || s[b - 1] == '-')) --b;
+  while (b < colon && !IsAlpha(s[b])) ++b;
+  return colon - b;
+}
+
+bool IsTrailingPunct(char c) {
+  switch (c) {
+    case '.': case ',': case ';': case ':': case ')': case ']': case '}': case '\'': case '"':
+    case '>': case '!': case '?':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsMonthName(std::string_view w) {
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (auto m : kMonths) {
+    if (w == m) return true;
+  }
+  return false;
+}
+
+bool IsWeekdayName(std::string_view w) {
+  static constexpr std::string_view kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  for (auto d : kDays) {
+    if (w == d) return true;
+  }
+  return false;
+}
+
+// The next whitespace-separated token at or after `i`.
+std::string_view NextToken(std::string_view s, size_t& i) {
+  while (i < s.size() && IsSpace(s[i])) ++i;
+  size_t b = i;
+  while (i < s.size() && !IsSpace(s[i])) ++i;
+  return s.substr(b, i - b);
+}
+
+// After a month name ending at `i`: "D HH:MM..." follows (syslog and ctime dates).
+bool DayTimeFollows(std::string_view s, size_t i) {
+  std::string_view day = NextToken(s, i);
+  if (day.empty() || day.size() > 2 || Run(day, 0, IsDigit) != day.size()) return false;
+  std::string_view time = NextToken(s, i);
+  size_t h = Run(time, 0, IsDigit);
+  return h >= 1 && h <= 2 && time.size() >= h + 3 && time[h] == ':' && DigitsAt(time, h + 1, 2);
+}
+
+// Is the token text[b, e) the weekday or month name of a written-out date
+// ("Fri Jun 17 07:07:00 2005", "Jun 17 07:07:00")?
+bool IsDateWord(std::string_view text, size_t b, size_t e) {
+  std::string_view w = text.substr(b, e - b);
+  if (IsMonthName(w)) return DayTimeFollows(text, e);
+  if (IsWeekdayName(w)) {
+    size_t i = e;
+    std::string_view month = NextToken(text, i);
+    return IsMonthName(month) && DayTimeFollows(text, i);
+  }
+  return false;
 }
 
 }  // namespace
@@ -188,10 +360,14 @@ std::string_view MaskPlaceholder(MaskKind kind) {
     case MaskKind::kUuid: return "<UUID>";
     case MaskKind::kIp: return "<IP>";
     case MaskKind::kEmail: return "<EMAIL>";
+    case MaskKind::kUrl: return "<URL>";
+    case MaskKind::kHost: return "<HOST>";
+    case MaskKind::kPath: return "<PATH>";
     case MaskKind::kHex: return "<HEX>";
     case MaskKind::kDuration: return "<DURATION>";
     case MaskKind::kSize: return "<SIZE>";
     case MaskKind::kNum: return "<NUM>";
+    case MaskKind::kBool: return "<BOOL>";
     case MaskKind::kId: return "<ID>";
     case MaskKind::kStr: return "<STR>";
     case MaskKind::kValue: return "<VALUE>";
@@ -200,76 +376,201 @@ std::string_view MaskPlaceholder(MaskKind kind) {
 }
 
 bool IsPlaceholder(std::string_view token) {
-  static constexpr std::string_view kAll[] = {"<TS>",  "<DATE>",     "<TIME>", "<UUID>", "<IP>",
-                                              "<EMAIL>", "<HEX>",    "<DURATION>", "<SIZE>",
-                                              "<NUM>", "<ID>",       "<STR>",  "<VALUE>", "<*>"};
+  static constexpr std::string_view kAll[] = {
+      "<TS>",  "<DATE>",     "<TIME>", "<UUID>", "<IP>",  "<EMAIL>", "<URL>", "<HOST>", "<PATH>", "<HEX>",
+      "<DURATION>", "<SIZE>", "<NUM>", "<BOOL>", "<ID>", "<STR>", "<VALUE>", "<*>"};
+  if (token.size() < 3 || token.front() != '<' || token.back() != '>') return false;
   for (auto p : kAll) {
     if (token == p) return true;
   }
   return false;
 }
 
-std::string MaskMessage(std::string_view s, const MaskOptions& options) {
-  std::string out;
-  out.reserve(s.size());
+bool MaskToken(std::string_view s, std::string& out, bool& soft, const MaskOptions& options) {
+  bool any = false;
+  bool all_soft = true;
+  auto emit = [&](MaskKind kind) {
+    any = true;
+    all_soft = all_soft && kind == MaskKind::kId;
+    out += MaskPlaceholder(kind);
+  };
   size_t i = 0;
-  while (i < s.size()) {
-    char c = s[i];
-    const bool at_boundary = i == 0 || !IsWordChar(s[i - 1]);
-    // Quoted value after '=' or ': '.
-    if (options.mask_quoted_values && (c == '\'' || c == '"') && i > 0) {
-      size_t b = i;
-      while (b > 0 && s[b - 1] == ' ') --b;
-      if (b > 0 && (s[b - 1] == '=' || (s[b - 1] == ':' && b < i))) {
-        size_t close = s.find(c, i + 1);
-        size_t nl = s.find('\n', i + 1);
-        if (close != std::string_view::npos && (nl == std::string_view::npos || close < nl)) {
-          out += c;
-          Emit(out, MaskKind::kStr);
-          out += c;
-          i = close + 1;
-          continue;
+  const size_t n = s.size();
+  // A URL keeps its scheme; the rest, up to trailing punctuation, is the variable.
+  if (size_t sep = s.find("://"); sep != std::string_view::npos && SchemeBefore(s, sep) > 0) {
+    size_t end = n;
+    while (end > sep + 3 && IsTrailingPunct(s[end - 1])) --end;
+    if (end > sep + 3) {
+      size_t scheme = sep - SchemeBefore(s, sep);
+      // The text before the scheme (`url=`, `(`) is masked like any other.
+      bool prefix_soft = true;
+      bool prefix_any = scheme > 0 && MaskToken(s.substr(0, scheme), out, prefix_soft, options);
+      out.append(s.substr(scheme, sep + 3 - scheme));
+      std::string_view rest = s.substr(sep + 3, end - sep - 3);
+      if (rest.find_first_of("/?#") == std::string_view::npos) {
+        // Only an authority: host and port are two variables.
+        size_t colon = rest.rfind(':');
+        emit(MaskKind::kHost);
+        if (colon != std::string_view::npos && colon + 1 < rest.size() &&
+            Run(rest, colon + 1, IsDigit) == rest.size() - colon - 1) {
+          out += ':';
+          emit(MaskKind::kNum);
         }
+      } else {
+        emit(MaskKind::kUrl);
+      }
+      out.append(s.substr(end));
+      soft = false;
+      (void)prefix_any;
+      return true;
+    }
+  }
+  while (i < n) {
+    const char c = s[i];
+    const char prev = i > 0 ? s[i - 1] : ' ';
+    const bool boundary = i == 0 || !IsWordChar(prev);
+    if (options.mask_quoted_values && (c == '\'' || c == '"') && (prev == '=' || prev == ':') && i > 0) {
+      size_t close = s.find(c, i + 1);
+      if (close != std::string_view::npos && close > i + 1) {
+        out += c;
+        emit(MaskKind::kStr);
+        out += c;
+        i = close + 1;
+        continue;
       }
     }
-    if (at_boundary && (IsDigit(c) || IsAlpha(c))) {
+    if (options.mask_paths && c == '/' && (i == 0 || IsPathDelim(prev)) && i + 1 < n &&
+        s[i + 1] != '/' && !IsPathDelim(s[i + 1])) {
+      size_t j = i;
+      while (j < n && !IsPathDelim(s[j])) ++j;
+      while (j > i + 1 && s[j - 1] == '.') --j;
+      std::string_view piece = s.substr(i, j - i);
+      if (piece.size() >= 2 && piece.find("//") == std::string_view::npos) {
+        emit(MaskKind::kPath);
+        i = j;
+        continue;
+      }
+    }
+    if (boundary && (IsHex(c) || c == ':')) {
       MaskKind kind = MaskKind::kNum;
-      size_t n = 0;
+      size_t m = 0;
       if (IsDigit(c)) {
-        if ((n = MatchTimestamp(s, i, kind)) == 0) {
-          if ((n = MatchTime(s, i)) > 0) {
+        if ((m = MatchTimestamp(s, i, kind)) == 0) {
+          if ((m = MatchTime(s, i)) > 0) {
             kind = MaskKind::kTime;
-          } else if ((n = MatchIpv4(s, i)) > 0) {
+          } else if ((m = MatchIpv4(s, i)) > 0) {
             kind = MaskKind::kIp;
           }
         }
       }
-      if (n == 0 && IsHex(c) && (n = MatchUuid(s, i)) > 0) kind = MaskKind::kUuid;
-      if (n == 0 && (n = MatchEmail(s, i)) > 0) kind = MaskKind::kEmail;
-      if (n > 0) {
-        Emit(out, kind);
-        i += n;
+      if (m == 0 && c != ':' && (m = MatchUuid(s, i)) > 0) kind = MaskKind::kUuid;
+      if (m == 0 && (c == ':' || IsHex(c)) && (m = MatchIpv6(s, i)) > 0) kind = MaskKind::kIp;
+      if (m > 0) {
+        emit(kind);
+        i += m;
         continue;
       }
     }
-    if (at_boundary && IsWordChar(c)) {
-      size_t n = Run(s, i, IsWordChar);
-      std::string_view word = s.substr(i, n);
-      // A sentence-ending '.' is punctuation, not part of the word.
-      while (word.size() > 1 && word.back() == '.') word.remove_suffix(1);
-      bool has_digit = false;
-      for (char w : word) has_digit |= IsDigit(w);
-      bool after_eq = options.mask_key_values && i > 0 && s[i - 1] == '=';
-      if (has_digit || (after_eq && word != "-")) {
-        Emit(out, has_digit ? ClassifyWord(word) : MaskKind::kValue);
-      } else {
-        out += word;
+    if (boundary && IsAlnum(c)) {
+      if (size_t m = MatchEmail(s, i); m > 0) {
+        emit(MaskKind::kEmail);
+        i += m;
+        continue;
       }
-      i += word.size();
+      if (size_t m = MatchHost(s, i); m > 0) {
+        emit(MaskKind::kHost);
+        i += m;
+        continue;
+      }
+    }
+    // A sign belongs to the number when nothing alphanumeric precedes it
+    // (`blk_-42`, `(-7)`), not in `a-7`.
+    const bool signed_num = (c == '-' || c == '+') && i + 1 < n && IsDigit(s[i + 1]) &&
+                            (i == 0 || !IsAlnum(prev));
+    if (signed_num || (boundary && IsWordChar(c))) {
+      size_t j = i + (signed_num ? 1 : 0);
+      const bool numeric_start = IsDigit(s[j]);
+      j += Run(s, j, IsWordChar);
+      if (numeric_start) {
+        // Decimals and dotted versions are one number: 3.14, 1.2.3.
+        while (j + 1 < n && s[j] == '.' && IsDigit(s[j + 1])) j += 1 + Run(s, j + 1, IsWordChar);
+      }
+      std::string_view word = s.substr(i, j - i);
+      bool has_digit = numeric_start;
+      for (size_t k = 0; k < word.size() && !has_digit; ++k) has_digit = IsDigit(word[k]);
+      if (has_digit) {
+        emit(ClassifyWord(word));
+      } else if (IsBoolWord(word)) {
+        emit(MaskKind::kBool);
+      } else if (options.mask_key_values && prev == '=' && i > 0) {
+        emit(MaskKind::kValue);
+      } else {
+        out.append(word);
+      }
+      i = j;
       continue;
     }
     out += c;
     ++i;
+  }
+  soft = any && all_soft;
+  return any;
+}
+
+void MaskTokens(std::string_view text, MaskedLine& out, const MaskOptions& options,
+                size_t max_tokens) {
+  out.clear();
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n) {
+    bool newline = false;
+    while (i < n && IsSpace(text[i])) newline |= text[i++] == '\n';
+    if (i >= n) break;
+    MaskedToken t;
+    t.line_start = newline && !out.tokens.empty();
+    t.begin = static_cast<uint32_t>(out.buf.size());
+    if (max_tokens > 0 && out.tokens.size() + 1 == max_tokens) {
+      // The tail is one variable token.
+      size_t end = n;
+      while (end > i && IsSpace(text[end - 1])) --end;
+      t.raw = text.substr(i, end - i);
+      out.buf += "<*>";
+      t.masked = true;
+      t.size = 3;
+      out.tokens.push_back(t);
+      break;
+    }
+    size_t j = i;
+    while (j < n && !IsSpace(text[j])) ++j;
+    t.raw = text.substr(i, j - i);
+    bool soft = false;
+    if (t.raw.size() == 3 && IsDateWord(text, i, j)) {
+      out.buf += MaskPlaceholder(MaskKind::kDate);
+      t.masked = true;
+    } else {
+      t.masked = MaskToken(t.raw, out.buf, soft, options);
+    }
+    t.soft = soft;
+    t.size = static_cast<uint32_t>(out.buf.size() - t.begin);
+    out.tokens.push_back(t);
+    i = j;
+  }
+}
+
+std::string MaskMessage(std::string_view text, const MaskOptions& options) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  bool soft = false;
+  while (i < text.size()) {
+    if (IsSpace(text[i])) {
+      out += text[i++];
+      continue;
+    }
+    size_t j = i;
+    while (j < text.size() && !IsSpace(text[j])) ++j;
+    MaskToken(text.substr(i, j - i), out, soft, options);
+    i = j;
   }
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -15,23 +16,6 @@
 namespace lg {
 namespace {
 
-class FdReader : public ByteReader {
- public:
-  FdReader(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
-  StatusOr<size_t> Read(char* buf, size_t n) override {
-    while (true) {
-      ssize_t r = ::read(fd_, buf, n);
-      if (r >= 0) return static_cast<size_t>(r);
-      if (errno == EINTR) continue;
-      return Status::IoError(fmt::format("read failed: {}", std::strerror(errno)));
-    }
-  }
-
- private:
-  int fd_;
-  std::string name_;
-};
-
 std::string DisplayName(const std::string& path) { return path == "-" ? "<stdin>" : path; }
 
 }  // namespace
@@ -44,26 +28,13 @@ FileSource::~FileSource() = default;
 std::string FileSource::Describe() const { return "file:" + DisplayName(path_); }
 
 Status FileSource::Read(const EntryVisitor& visit) {
-  const std::string name = DisplayName(path_);
-  int fd = 0;
-  if (path_ != "-") {
-    fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      return Status::IoError(fmt::format("{}: cannot open: {}", name, std::strerror(errno)));
-    }
-  }
-  struct Closer {
-    int fd;
-    ~Closer() {
-      if (fd > 0) ::close(fd);
-    }
-  } closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    return Status::IoError(fmt::format("{}: is a directory, expected a log file", name));
-  }
+  auto in = InputFile::Open(path_);
+  if (!in.ok()) return in.status();
+  return ReadEntries(**in, (*in)->name(), options_, stats_, visit);
+}
 
-  FdReader reader(fd, name);
+Status ReadEntries(ByteReader& reader, const std::string& name, const SourceOptions& options,
+                   SourceStats& stats, const EntryVisitor& visit) {
   JsonFramer framer(reader, name);
   EntryDecoder decoder;
   LogEntry entry;
@@ -79,18 +50,100 @@ Status FileSource::Read(const EntryVisitor& visit) {
                               ? fmt::format("{}:{}", name, frame.line)
                               : fmt::format("{}:{} (entry at byte {})", name, frame.line, frame.offset);
       Status located = s.WithContext(where);
-      if (!options_.skip_bad_entries) return located;
-      ++stats_.skipped;
-      if (stats_.skip_messages.size() < options_.max_skip_messages) {
-        stats_.skip_messages.push_back(located.message());
+      if (!options.skip_bad_entries) return located;
+      ++stats.skipped;
+      if (stats.skip_messages.size() < options.max_skip_messages) {
+        stats.skip_messages.push_back(located.message());
       }
       continue;
     }
-    ++stats_.entries_read;
+    ++stats.entries_read;
     LG_RETURN_IF_ERROR(visit(SourcedEntry{entry, frame.text}));
   }
-  stats_.bytes_read = framer.bytes_read();
+  stats.bytes_read = framer.bytes_read();
   return Status::Ok();
+}
+
+StatusOr<size_t> FdReader::Read(char* buf, size_t n) {
+  while (true) {
+    ssize_t r = ::read(fd_, buf, n);
+    if (r >= 0) return static_cast<size_t>(r);
+    if (errno == EINTR) continue;
+    return Status::IoError(fmt::format("read failed: {}", std::strerror(errno)));
+  }
+}
+
+StatusOr<std::unique_ptr<InputFile>> InputFile::Open(const std::string& path) {
+  const std::string name = DisplayName(path);
+  int fd = 0;
+  if (path != "-") {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return Status::IoError(fmt::format("{}: cannot open: {}", name, std::strerror(errno)));
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      return Status::IoError(fmt::format("{}: is a directory, expected a log file", name));
+    }
+  }
+  return std::unique_ptr<InputFile>(new InputFile(fd, name));
+}
+
+InputFile::~InputFile() {
+  if (fd() > 0) ::close(fd());
+}
+
+StatusOr<size_t> PeekReader::Read(char* buf, size_t n) {
+  if (pos_ < peeked_.size()) {
+    size_t k = std::min(n, peeked_.size() - pos_);
+    std::memcpy(buf, peeked_.data() + pos_, k);
+    pos_ += k;
+    return k;
+  }
+  return inner_.Read(buf, n);
+}
+
+StatusOr<std::string_view> PeekReader::Peek(size_t n) {
+  while (peeked_.size() < n && !eof_) {
+    size_t old = peeked_.size();
+    peeked_.resize(n);
+    auto r = inner_.Read(peeked_.data() + old, n - old);
+    if (!r.ok()) return r.status();
+    peeked_.resize(old + *r);
+    if (*r == 0) eof_ = true;
+  }
+  return std::string_view(peeked_);
+}
+
+StatusOr<bool> LineReader::Next(std::string_view& line) {
+  for (;;) {
+    size_t nl = buf_.find('\n', pos_);
+    if (nl != std::string::npos) {
+      line = std::string_view(buf_).substr(pos_, nl - pos_);
+      pos_ = nl + 1;
+      ++line_;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      return true;
+    }
+    if (eof_) {
+      if (pos_ >= buf_.size()) return false;
+      line = std::string_view(buf_).substr(pos_);
+      pos_ = buf_.size();
+      ++line_;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      return true;
+    }
+    // Keep the partial line, read another chunk.
+    buf_.erase(0, pos_);
+    pos_ = 0;
+    size_t old = buf_.size();
+    buf_.resize(old + kChunk);
+    auto r = reader_.Read(buf_.data() + old, kChunk);
+    if (!r.ok()) return r.status();
+    buf_.resize(old + *r);
+    if (*r == 0) eof_ = true;
+  }
 }
 
 StatusOr<std::unique_ptr<Source>> MakeSource(const std::string& spec, const SourceOptions& options) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "log_gardener/source.h"
+#include "sources/json_framer.h"
 
 namespace lg {
 
@@ -25,6 +26,70 @@ class FileSource : public Source {
   std::string path_;
   SourceOptions options_;
   SourceStats stats_;
+};
+
+// Decodes the LogEntries of a JSON byte stream (any framing JsonFramer knows)
+// and hands each to `visit`; `name` locates errors ("name:line").
+Status ReadEntries(ByteReader& reader, const std::string& name, const SourceOptions& options,
+                   SourceStats& stats, const EntryVisitor& visit);
+
+// Reads a file descriptor it does not own.
+class FdReader : public ByteReader {
+ public:
+  explicit FdReader(int fd) : fd_(fd) {}
+  StatusOr<size_t> Read(char* buf, size_t n) override;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// A file opened for reading ("-" is standard input), closed on destruction.
+// Errors: kIoError naming the path (missing, unreadable, a directory).
+class InputFile : public FdReader {
+ public:
+  static StatusOr<std::unique_ptr<InputFile>> Open(const std::string& path);
+  ~InputFile() override;
+  const std::string& name() const { return name_; }
+
+ private:
+  InputFile(int fd, std::string name) : FdReader(fd), name_(std::move(name)) {}
+  std::string name_;
+};
+
+// Lets a caller look at the first bytes of a stream (to tell JSON from plain
+// text) and then read the whole stream from the start.
+class PeekReader : public ByteReader {
+ public:
+  explicit PeekReader(ByteReader& inner) : inner_(inner) {}
+  // Up to `n` first bytes (fewer at end of input).
+  StatusOr<std::string_view> Peek(size_t n);
+  StatusOr<size_t> Read(char* buf, size_t n) override;
+
+ private:
+  ByteReader& inner_;
+  std::string peeked_;
+  size_t pos_ = 0;
+  bool eof_ = false;
+};
+
+// Plain text, one line at a time ('\n' ends a line, a '\r' before it is
+// dropped, a last line without '\n' counts). Memory: one chunk plus the
+// longest line.
+class LineReader {
+ public:
+  static constexpr size_t kChunk = size_t{1} << 20;
+  explicit LineReader(ByteReader& reader) : reader_(reader) {}
+  // Sets `line` (valid until the next call) and returns true, or false at the end.
+  StatusOr<bool> Next(std::string_view& line);
+  uint64_t line_number() const { return line_; }
+
+ private:
+  ByteReader& reader_;
+  std::string buf_;
+  size_t pos_ = 0;
+  uint64_t line_ = 0;
+  bool eof_ = false;
 };
 
 // Parses a --source spec: "file:PATH", a bare path, or "-".

@@ -1,5 +1,7 @@
 #include "state/sqlite_state_store.h"
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 namespace lg {
@@ -36,6 +38,13 @@ CREATE TABLE IF NOT EXISTS state_runs (
   created      INTEGER NOT NULL,
   commented    INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS state_templates (
+  id    TEXT PRIMARY KEY,   -- 16 hex digits
+  grp   TEXT NOT NULL,
+  text  TEXT NOT NULL,
+  count INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS state_templates_grp ON state_templates (grp);
 )sql";
 
 }  // namespace
@@ -107,6 +116,57 @@ Status SqliteStateStore::RecordRun(const RunRecord& run) {
       .Bind(4, run.window_end).Bind(5, static_cast<int64_t>(run.entries_read))
       .Bind(6, static_cast<int64_t>(run.clusters)).Bind(7, static_cast<int64_t>(run.created))
       .Bind(8, static_cast<int64_t>(run.commented)).Run();
+}
+
+StatusOr<std::vector<StoredTemplate>> SqliteStateStore::LoadTemplates(
+    const std::vector<std::string>& groups) {
+  std::vector<StoredTemplate> out;
+  auto read = [&](SqliteStatement& st) -> Status {
+    for (;;) {
+      auto row = st.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return Status::Ok();
+      StoredTemplate t;
+      t.id = std::strtoull(st.ColumnText(0).c_str(), nullptr, 16);
+      t.group = st.ColumnText(1);
+      t.text = st.ColumnText(2);
+      t.count = static_cast<uint64_t>(st.ColumnInt(3));
+      out.push_back(std::move(t));
+    }
+  };
+  if (groups.empty()) {
+    auto st = db_->Prepare("SELECT id, grp, text, count FROM state_templates ORDER BY id");
+    if (!st.ok()) return st.status();
+    LG_RETURN_IF_ERROR(read(*st));
+    return out;
+  }
+  for (const std::string& g : groups) {
+    auto st = db_->Prepare("SELECT id, grp, text, count FROM state_templates WHERE grp = ? ORDER BY id");
+    if (!st.ok()) return st.status();
+    st->Bind(1, g);
+    LG_RETURN_IF_ERROR(read(*st));
+  }
+  return out;
+}
+
+Status SqliteStateStore::SaveTemplates(const std::vector<StoredTemplate>& templates) {
+  LG_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  for (const StoredTemplate& t : templates) {
+    auto st = db_->Prepare(
+        "INSERT INTO state_templates (id, grp, text, count) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET text = excluded.text, count = count + excluded.count");
+    Status s = st.ok() ? st->Bind(1, fmt::format("{:016x}", t.id))
+                             .Bind(2, t.group)
+                             .Bind(3, t.text)
+                             .Bind(4, static_cast<int64_t>(t.count))
+                             .Run()
+                       : st.status();
+    if (!s.ok()) {
+      (void)db_->Exec("ROLLBACK");
+      return s;
+    }
+  }
+  return db_->Exec("COMMIT");
 }
 
 }  // namespace lg

@@ -20,6 +20,8 @@ class SqliteStateStore : public StateStore {
   StatusOr<std::optional<JournalRecord>> FindAction(std::string_view key) override;
   Status RecordAction(const JournalRecord& record) override;
   Status RecordRun(const RunRecord& run) override;
+  StatusOr<std::vector<StoredTemplate>> LoadTemplates(const std::vector<std::string>& groups) override;
+  Status SaveTemplates(const std::vector<StoredTemplate>& templates) override;
   std::string Describe() const override { return "sqlite:" + db_->path(); }
 
  private:

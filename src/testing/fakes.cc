@@ -1,5 +1,7 @@
 #include "testing/fakes.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace lg::testing {
@@ -65,6 +67,28 @@ Status MemoryStateStore::RecordAction(const JournalRecord& record) {
 
 Status MemoryStateStore::RecordRun(const RunRecord&) {
   ++runs;
+  return Status::Ok();
+}
+
+StatusOr<std::vector<StoredTemplate>> MemoryStateStore::LoadTemplates(
+    const std::vector<std::string>& groups) {
+  std::vector<StoredTemplate> out;
+  for (const auto& [id, t] : templates_) {
+    if (groups.empty() || std::find(groups.begin(), groups.end(), t.group) != groups.end()) {
+      out.push_back(t);
+    }
+  }
+  return out;
+}
+
+Status MemoryStateStore::SaveTemplates(const std::vector<StoredTemplate>& templates) {
+  for (const StoredTemplate& t : templates) {
+    auto [it, inserted] = templates_.try_emplace(t.id, t);
+    if (!inserted) {
+      it->second.text = t.text;
+      it->second.count += t.count;
+    }
+  }
   return Status::Ok();
 }
 

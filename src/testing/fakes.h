@@ -52,12 +52,15 @@ class MemoryStateStore : public StateStore {
   StatusOr<std::optional<JournalRecord>> FindAction(std::string_view key) override;
   Status RecordAction(const JournalRecord& record) override;
   Status RecordRun(const RunRecord& run) override;
+  StatusOr<std::vector<StoredTemplate>> LoadTemplates(const std::vector<std::string>& groups) override;
+  Status SaveTemplates(const std::vector<StoredTemplate>& templates) override;
   std::string Describe() const override { return "memory"; }
   size_t runs = 0;
 
  private:
   std::map<std::string, int64_t, std::less<>> fingerprints_;
   std::map<std::string, JournalRecord, std::less<>> journal_;
+  std::map<uint64_t, StoredTemplate> templates_;
 };
 
 }  // namespace lg::testing
