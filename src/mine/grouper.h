@@ -1,56 +1,41 @@
-// Grouper: the `mine` stage. Assigns each entry a template.
-//
-// This first version groups by masked message plus log id; the Drain-class
-// miner replaces it behind the same interface.
+// What the `mine` stage hands on: templates, and the text it mines per entry.
 #ifndef LOG_GARDENER_MINE_GROUPER_H_
 #define LOG_GARDENER_MINE_GROUPER_H_
 
 #include <cstdint>
-#include <memory>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 #include "log_gardener/log_entry.h"
+#include "mine/masker.h"
 
 namespace lg {
 
+// A mined template as the later stages see it.
 struct Template {
-  uint32_t index = 0;  // dense, in order of first arrival (not stable across inputs)
-  std::string text;    // masked message, e.g. "Redis error <NUM> connecting to <IP>"
+  uint32_t index = 0;  // dense, position in RunOutput::templates
+  std::string text;    // typed template, e.g. "Redis error <NUM> at <IP>:<NUM>"
   std::string log_id;  // "run.googleapis.com/stderr"
-  // Stable identity: hash of log id and text, independent of input order.
+  std::string group;   // the miner's group: "service\x1flog id[\x1frequests]"
+  // Stable identity (TemplateMiner::Id): the same template in every run.
   uint64_t id = 0;
 };
 
-// Pure: no I/O, no clock. Not thread-safe.
-class Grouper {
- public:
-  virtual ~Grouper() = default;
-  // Returns the index of the template `entry` belongs to.
-  virtual uint32_t Assign(const LogEntry& entry) = 0;
-  virtual const Template& Get(uint32_t index) const = 0;
-  virtual size_t size() const = 0;
+// The text the miner sees for an entry: its message, or for a request log
+// without payload "METHOD /route" (query string dropped), with its status
+// kept apart: requests are mined per status, so `GET /a/<NUM> → 503` never
+// merges with the 200s.
+struct GroupingInput {
+  std::string text;
+  bool request = false;
+  int status = 0;  // request logs only
 };
+GroupingInput GroupingText(const LogEntry& entry);
 
-// The text a grouper should see for an entry: its message, or for a request
-// log without payload "METHOD <masked path> → STATUS" (latency dropped).
-std::string GroupingText(const LogEntry& entry);
-
-class MaskGrouper : public Grouper {
- public:
-  // Longest masked text kept as a template; the tail of a huge message does
-  // not make it a different problem.
-  static constexpr size_t kMaxTemplateBytes = 2048;
-
-  uint32_t Assign(const LogEntry& entry) override;
-  const Template& Get(uint32_t index) const override { return templates_[index]; }
-  size_t size() const override { return templates_.size(); }
-
- private:
-  std::unordered_map<std::string, uint32_t> by_key_;
-  std::vector<Template> templates_;
-};
+// Masking for a gardening pass: routes, file paths and host names stay
+// (they name the problem: `GET /api/cart`, `tax-svc.internal:8080`); numbers,
+// ids, addresses and times are masked. The `templates` tool masks paths and
+// hosts too, as log-parsing benchmarks expect.
+MaskOptions ServiceLogMaskOptions();
 
 }  // namespace lg
 

@@ -350,6 +350,21 @@ bool IsDateWord(std::string_view text, size_t b, size_t e) {
   return false;
 }
 
+// Character classes for MaskToken's first look at a token.
+constexpr unsigned kClsDigit = 1, kClsSlash = 2, kClsAt = 4, kClsQuote = 8, kClsColon = 16, kClsDot = 32;
+constexpr std::array<uint8_t, 256> MakeCharClass() {
+  std::array<uint8_t, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = kClsDigit;
+  t['/'] = kClsSlash;
+  t['@'] = kClsAt;
+  t['\''] = kClsQuote;
+  t['"'] = kClsQuote;
+  t[':'] = kClsColon;
+  t['.'] = kClsDot;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kCharClass = MakeCharClass();
+
 }  // namespace
 
 std::string_view MaskPlaceholder(MaskKind kind) {
@@ -387,6 +402,34 @@ bool IsPlaceholder(std::string_view token) {
 }
 
 bool MaskToken(std::string_view s, std::string& out, bool& soft, const MaskOptions& options) {
+  // One look at the bytes decides which recognizers can match at all; most
+  // tokens of a log line are plain words and are copied as they are.
+  unsigned seen = 0;
+  int dots = 0;
+  for (char c : s) {
+    const unsigned cls = kCharClass[static_cast<unsigned char>(c)];
+    seen |= cls;
+    dots += static_cast<int>(cls >> 5);
+  }
+  const bool digit = seen & kClsDigit, slash = seen & kClsSlash, at = seen & kClsAt,
+             quote = seen & kClsQuote, colon = seen & kClsColon;
+  const bool maybe_host = options.mask_hosts && (colon || dots >= 2);
+  if (!digit && !slash && !at && !quote && !maybe_host && !(colon && s.find("::") != std::string_view::npos)) {
+    // Only booleans and written values can still be variables.
+    bool maybe_bool = false;
+    for (size_t k = 0; k + 3 <= s.size() && !maybe_bool; ++k) {
+      auto lower = [&](size_t j) { return static_cast<char>(s[j] | 0x20); };
+      const char a = lower(k), b = lower(k + 1), c = lower(k + 2);
+      maybe_bool = (a == 'r' && b == 'u' && c == 'e') || (a == 'a' && b == 'l' && c == 's') ||
+                   (a == 'u' && b == 'l' && c == 'l');
+    }
+    const bool maybe_value = options.mask_key_values && s.find('=') != std::string_view::npos;
+    if (!maybe_bool && !maybe_value) {
+      out.append(s);
+      soft = false;
+      return false;
+    }
+  }
   bool any = false;
   bool all_soft = true;
   auto emit = [&](MaskKind kind) {
@@ -397,7 +440,8 @@ bool MaskToken(std::string_view s, std::string& out, bool& soft, const MaskOptio
   size_t i = 0;
   const size_t n = s.size();
   // A URL keeps its scheme; the rest, up to trailing punctuation, is the variable.
-  if (size_t sep = s.find("://"); sep != std::string_view::npos && SchemeBefore(s, sep) > 0) {
+  if (size_t sep = colon && slash ? s.find("://") : std::string_view::npos;
+      sep != std::string_view::npos && SchemeBefore(s, sep) > 0) {
     size_t end = n;
     while (end > sep + 3 && IsTrailingPunct(s[end - 1])) --end;
     if (end > sep + 3) {
@@ -439,7 +483,7 @@ bool MaskToken(std::string_view s, std::string& out, bool& soft, const MaskOptio
         continue;
       }
     }
-    if (options.mask_paths && c == '/' && (i == 0 || IsPathDelim(prev)) && i + 1 < n &&
+    if (options.mask_paths && slash && c == '/' && (i == 0 || IsPathDelim(prev)) && i + 1 < n &&
         s[i + 1] != '/' && !IsPathDelim(s[i + 1])) {
       size_t j = i;
       while (j < n && !IsPathDelim(s[j])) ++j;
@@ -451,7 +495,7 @@ bool MaskToken(std::string_view s, std::string& out, bool& soft, const MaskOptio
         continue;
       }
     }
-    if (boundary && (IsHex(c) || c == ':')) {
+    if (boundary && (digit || colon) && (IsHex(c) || c == ':')) {
       MaskKind kind = MaskKind::kNum;
       size_t m = 0;
       if (IsDigit(c)) {
@@ -471,13 +515,13 @@ bool MaskToken(std::string_view s, std::string& out, bool& soft, const MaskOptio
         continue;
       }
     }
-    if (boundary && IsAlnum(c)) {
-      if (size_t m = MatchEmail(s, i); m > 0) {
+    if (boundary && IsAlnum(c) && (at || maybe_host)) {
+      if (size_t m = at ? MatchEmail(s, i) : 0; m > 0) {
         emit(MaskKind::kEmail);
         i += m;
         continue;
       }
-      if (size_t m = MatchHost(s, i); m > 0) {
+      if (size_t m = maybe_host ? MatchHost(s, i) : 0; m > 0) {
         emit(MaskKind::kHost);
         i += m;
         continue;
@@ -569,7 +613,11 @@ std::string MaskMessage(std::string_view text, const MaskOptions& options) {
     }
     size_t j = i;
     while (j < text.size() && !IsSpace(text[j])) ++j;
-    MaskToken(text.substr(i, j - i), out, soft, options);
+    if (j - i == 3 && IsDateWord(text, i, j)) {
+      out += MaskPlaceholder(MaskKind::kDate);
+    } else {
+      MaskToken(text.substr(i, j - i), out, soft, options);
+    }
     i = j;
   }
   return out;

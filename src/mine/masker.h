@@ -56,6 +56,8 @@ struct MaskOptions {
   // Mask file paths (/a/b). Off for request routes, where the path is the
   // thing that names the problem.
   bool mask_paths = true;
+  // Mask host names (before :port, or in a common top-level domain).
+  bool mask_hosts = true;
 };
 
 // One masked token: its text is buf[begin, begin+size) of the MaskedLine.

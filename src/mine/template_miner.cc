@@ -80,6 +80,27 @@ bool IsLiteral(std::string_view token) {
   return false;
 }
 
+// Equal but for the kinds of their placeholders: `rhost=<HOST>` and
+// `rhost=<IP>` say the same thing.
+bool SameModuloKinds(std::string_view a, std::string_view b) {
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] == '<' && b[j] == '<') {
+      size_t ca = a.find('>', i), cb = b.find('>', j);
+      if (ca != std::string_view::npos && cb != std::string_view::npos &&
+          IsPlaceholder(a.substr(i, ca - i + 1)) && IsPlaceholder(b.substr(j, cb - j + 1))) {
+        i = ca + 1;
+        j = cb + 1;
+        continue;
+      }
+    }
+    if (a[i] != b[j]) return false;
+    ++i;
+    ++j;
+  }
+  return i == a.size() && j == b.size();
+}
+
 // What a token contributes when deciding whether a wildcard position is really
 // a handful of constants (Refine): its literal text without placeholders, if
 // that holds a letter and is not a unit of measure; else nothing (a number, an
@@ -143,12 +164,13 @@ void TemplateMiner::ShapeTokens(const Shape& s, std::vector<std::string_view>& o
   }
 }
 
-uint32_t TemplateMiner::Add(uint32_t group, std::string_view message) {
-  MaskTokens(message, line_, options_.mask, options_.max_tokens);
+uint32_t TemplateMiner::Add(uint32_t group, std::string_view message, const MaskOptions& mask) {
+  MaskTokens(message, line_, mask, options_.max_tokens);
   key_.assign(reinterpret_cast<const char*>(&group), sizeof group);
   AppendKey(line_, key_);
   if (auto it = shape_index_.find(std::string_view(key_)); it != shape_index_.end()) {
     Shape& s = shapes_[it->second];
+    if (s.count == 0) s.example.assign(message.substr(0, kExampleBytes));  // a seed's first message
     ++s.count;
     if (s.tmpl != kNone) ++templates_[s.tmpl].count;
     return it->second;
@@ -261,7 +283,7 @@ void TemplateMiner::Place(uint32_t shape_id) {
       const Token& tok = t.tokens[p];
       if (tok.wildcard || !IsLiteral(tok.text)) continue;
       ++literal;
-      if (tok.text == toks_[p]) ++same;
+      if (tok.text == toks_[p] || SameModuloKinds(tok.text, toks_[p])) ++same;
     }
     if (best == kNone || same * std::max<size_t>(best_literal, 1) > best_same * std::max<size_t>(literal, 1) ||
         (same * std::max<size_t>(best_literal, 1) == best_same * std::max<size_t>(literal, 1) &&
@@ -449,38 +471,32 @@ void TemplateMiner::Rebuild(uint32_t t, const std::vector<uint32_t>& members) {
   tm.count = count;
 }
 
-void TemplateMiner::Seed(uint32_t group, std::string_view text, uint64_t id, uint64_t first_count) {
-  std::vector<std::string_view> tokens;
-  size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\n')) ++i;
-    size_t j = i;
-    while (j < text.size() && text[j] != ' ' && text[j] != '\n') ++j;
-    if (j > i) tokens.push_back(text.substr(i, j - i));
-    i = j;
-  }
-  // Seeded templates compare like any other; their first shape is the text.
+void TemplateMiner::Seed(uint32_t group, std::string_view text, uint64_t id) {
+  // The text is what Text() showed; masking it again gives the key form
+  // (placeholders stay as they are, soft words get their mark back).
+  MaskTokens(text, line_, options_.mask, options_.max_tokens);
   key_.assign(reinterpret_cast<const char*>(&group), sizeof group);
-  for (std::string_view t : tokens) {
-    key_.append(t);
-    key_ += kSep;
-  }
-  uint32_t t = NewTemplate(group, tokens);
-  Tmpl& tm = templates_[t];
-  tm.id = id;
-  tm.id_fixed = true;
-  tm.seeded = true;
+  AppendKey(line_, key_);
   Shape s;
   s.group = group;
   s.count = 0;
   s.key = key_;
+  for (size_t p = 0; p < line_.tokens.size(); ++p) {
+    if (line_.tokens[p].line_start) s.line_starts.push_back(static_cast<uint16_t>(p));
+  }
   s.example.assign(text.substr(0, kExampleBytes));
-  s.tmpl = t;
+  std::vector<std::string_view> tokens;
+  ShapeTokens(s, tokens);
+  const uint32_t t = NewTemplate(group, tokens);
+  Tmpl& tm = templates_[t];
+  tm.id = id;
+  tm.id_fixed = true;
+  tm.seeded = true;
   const uint32_t sid = static_cast<uint32_t>(shapes_.size());
-  shape_index_.emplace(s.key, sid);
+  s.tmpl = t;
+  shape_index_.emplace(s.key, sid);  // a real shape of the same key finds it
   shapes_.push_back(std::move(s));
   tm.shapes.push_back(sid);
-  (void)first_count;
 }
 
 std::string TemplateMiner::Text(uint32_t t) const {
@@ -502,6 +518,13 @@ std::string TemplateMiner::Text(uint32_t t) const {
     out += Unmarked(tok.text);
   }
   return out;
+}
+
+const std::string& TemplateMiner::Example(uint32_t t) const {
+  for (uint32_t sid : templates_[t].shapes) {
+    if (shapes_[sid].count > 0) return shapes_[sid].example;
+  }
+  return shapes_[templates_[t].shapes.front()].example;
 }
 
 std::string TemplateMiner::WildcardText(uint32_t t) const { return WildcardTemplate(Text(t)); }

@@ -81,14 +81,17 @@ class TemplateMiner {
 
   // Mines one message; returns its shape. In deferred mode the shape's
   // template is known only after Finish().
-  uint32_t Add(uint32_t group, std::string_view message);
+  uint32_t Add(uint32_t group, std::string_view message) { return Add(group, message, options_.mask); }
+  // The same with other masking (request routes keep their paths). Use one
+  // masking per group: shapes are only compared within a group.
+  uint32_t Add(uint32_t group, std::string_view message, const MaskOptions& mask);
   // Places shapes not yet placed (deferred mode), most frequent first, ties
   // by masked text. Idempotent.
   void Finish();
 
   // A template known from an earlier run, as typed text (tokens separated by
   // spaces) with the id it had. Call before adding messages.
-  void Seed(uint32_t group, std::string_view text, uint64_t id, uint64_t first_count = 0);
+  void Seed(uint32_t group, std::string_view text, uint64_t id);
 
   size_t shape_count() const { return shapes_.size(); }
   size_t template_count() const { return templates_.size(); }
@@ -107,7 +110,7 @@ class TemplateMiner {
   // Stable id (see above); fixed the first time it is asked for.
   uint64_t Id(uint32_t t);
   // The first message seen of the template (capped at 1 KiB).
-  const std::string& Example(uint32_t t) const { return shapes_[templates_[t].shapes.front()].example; }
+  const std::string& Example(uint32_t t) const;
   // Values of the template's wildcard positions in `message`, in order;
   // empty if the message does not fit the template.
   std::vector<std::string> Parameters(uint32_t t, std::string_view message) const;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "correlate/correlator.h"
+#include "mine/template_miner.h"
 
 namespace lg {
 namespace {
@@ -41,7 +42,8 @@ class Collector {
     }
     ++totals_.selected;
 
-    uint32_t t = grouper_.Assign(e);
+    // Per shape here; shapes become templates in Finish().
+    const uint32_t t = Mine(e);
     if (t >= stats_.size()) stats_.resize(t + 1);
     TemplateStats& st = stats_[t];
     const Timestamp ts = *e.timestamp;
@@ -65,23 +67,96 @@ class Collector {
     return Status::Ok();
   }
 
-  std::vector<Template> TakeTemplates() {
-    std::vector<Template> out;
-    out.reserve(grouper_.size());
-    for (size_t i = 0; i < grouper_.size(); ++i) out.push_back(grouper_.Get(static_cast<uint32_t>(i)));
+  // Places the shapes into templates (seeding them with the templates the
+  // state remembers for the groups seen, so ids stay stable), then turns
+  // per-shape statistics and entry references into per-template ones.
+  Status Finish(StateStore* state, std::vector<Template>& templates, std::vector<TemplateStats>& stats) {
+    if (state) {
+      std::vector<std::string> names;
+      for (const auto& [key, group] : groups_) names.push_back(miner_.GroupName(group));
+      std::sort(names.begin(), names.end());
+      auto known = state->LoadTemplates(names);
+      if (!known.ok()) return known.status();
+      for (const StoredTemplate& t : *known) miner_.Seed(miner_.Group(t.group), t.text, t.id);
+    }
+    miner_.Finish();
+    std::vector<uint32_t> index(miner_.template_count(), TemplateMiner::kNone);
+    for (uint32_t shape = 0; shape < stats_.size(); ++shape) {
+      if (stats_[shape].count == 0) continue;
+      const uint32_t t = miner_.TemplateOf(shape);
+      if (index[t] == TemplateMiner::kNone) {
+        index[t] = static_cast<uint32_t>(templates.size());
+        Template out;
+        out.index = index[t];
+        out.text = miner_.Text(t);
+        if (int status = status_of_group_[miner_.TemplateGroup(t)]; status >= 0) {
+          fmt::format_to(std::back_inserter(out.text), " → {}", status);
+        }
+        out.log_id = log_id_of_group_[miner_.TemplateGroup(t)];
+        out.group = miner_.GroupName(miner_.TemplateGroup(t));
+        out.id = miner_.Id(t);
+        templates.push_back(std::move(out));
+        stats.emplace_back();
+      }
+      stats[index[t]].Merge(stats_[shape]);
+    }
+    for (EntryRef& r : refs_) r.template_index = index[miner_.TemplateOf(r.template_index)];
+    stats_.clear();
+    return Status::Ok();
+  }
+
+  // Templates to remember for the next run.
+  std::vector<StoredTemplate> ToStore(const std::vector<Template>& templates,
+                                      const std::vector<TemplateStats>& stats) const {
+    std::vector<StoredTemplate> out;
+    for (size_t i = 0; i < templates.size(); ++i) {
+      out.push_back({templates[i].id, templates[i].group, templates[i].text, stats[i].count});
+    }
     return out;
   }
-  std::vector<TemplateStats>& stats() { return stats_; }
+
   std::vector<EntryRef>& refs() { return refs_; }
 
  private:
+  uint32_t Mine(const LogEntry& e) {
+    GroupingInput in = GroupingText(e);
+    std::string log_id = LogId(e.log_name);
+    // Templates never cross a service, a log, or requests and messages.
+    group_key_.assign(ServiceOf(e));
+    group_key_ += '\x1f';
+    group_key_ += log_id;
+    if (in.request) fmt::format_to(std::back_inserter(group_key_), "\x1frequests {}", in.status);
+    auto [it, inserted] = groups_.try_emplace(group_key_, 0);
+    if (inserted) {
+      it->second = miner_.Group(group_key_);
+      if (log_id_of_group_.size() <= it->second) {
+        log_id_of_group_.resize(it->second + 1);
+        status_of_group_.resize(it->second + 1);
+      }
+      log_id_of_group_[it->second] = log_id;
+      status_of_group_[it->second] = in.request ? in.status : -1;
+    }
+    return miner_.Add(it->second, in.text);
+  }
+
   const RunOptions& options_;
   Totals& totals_;
-  MaskGrouper grouper_;
-  std::vector<TemplateStats> stats_;
+  TemplateMiner miner_{DeferredMining()};
+  std::unordered_map<std::string, uint32_t> groups_;  // group key → miner group
+  std::vector<std::string> log_id_of_group_;
+  std::vector<int> status_of_group_;  // -1: not a request group
+  std::string group_key_;
+  std::vector<TemplateStats> stats_;  // per shape until Finish()
   std::vector<EntryRef> refs_;
   std::unordered_set<uint64_t> seen_;  // duplicate detection, 8 bytes an entry
   std::string key_buf_;
+
+  static MinerOptions DeferredMining() {
+    MinerOptions o;
+    o.deferred = true;  // the result must not depend on input order
+    o.mask = ServiceLogMaskOptions();
+    return o;
+  }
 };
 
 void Summarize(Cluster& c, const std::vector<TemplateStats>& stats) {
@@ -113,9 +188,7 @@ StatusOr<RunOutput> RunPass(const RunOptions& options, const std::vector<Source*
     report.totals.skip_messages.insert(report.totals.skip_messages.end(), ss.skip_messages.begin(),
                                        ss.skip_messages.end());
   }
-  out.templates = collector.TakeTemplates();
-  out.stats = std::move(collector.stats());
-  out.stats.resize(out.templates.size());
+  if (Status s = collector.Finish(state, out.templates, out.stats); !s.ok()) return s;
 
   // Correlate, summarize, triage.
   std::vector<Cluster> clusters = CorrelateTemplates(out.templates, out.stats);
@@ -163,6 +236,11 @@ StatusOr<RunOutput> RunPass(const RunOptions& options, const std::vector<Source*
     }
   }
   report.clusters = std::move(clusters);
+  if (state && !options.act.dry_run && out.act_status.ok()) {
+    if (Status s = state->SaveTemplates(collector.ToStore(out.templates, out.stats)); !s.ok()) {
+      out.act_status = s;
+    }
+  }
   if (state && !options.act.dry_run && out.act_status.ok()) {
     Status s = state->RecordRun({FormatTimestamp(report.started_at), options.service,
                                  FormatTimestamp(report.window.start),
