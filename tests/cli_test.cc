@@ -2,6 +2,7 @@
 // nothing partial written, idempotent reruns.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "test_util.h"
@@ -130,6 +131,70 @@ TEST(Cli, HelpPerSubcommandHasExamples) {
   CommandResult r = RunCommand(Binary() + " run --help");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.output.find("Examples:"), std::string::npos);
+}
+
+TEST(Cli, TemplatesPerLineHasOneLinePerInputLine) {
+  TempDir dir;
+  WriteText(dir / "app.log",
+            "user 12 logged in\nuser 13 logged in\n\ndisk /dev/sda1 at 91%\nuser 14 logged in");
+  CommandResult r = RunCommand(Binary() + " templates --per-line " + Quote(dir / "lines.tsv") + " " +
+                               Quote(dir / "app.log"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("5 lines"), std::string::npos) << r.output;
+  const std::string tsv = Slurp(dir / "lines.tsv");
+  EXPECT_EQ(std::count(tsv.begin(), tsv.end(), '\n'), 5) << tsv;
+  EXPECT_NE(tsv.find("\tuser <*> logged in\n"), std::string::npos) << tsv;
+  EXPECT_NE(tsv.find("\tdisk <*> at <*>%\n"), std::string::npos) << tsv;
+  // The same from standard input.
+  CommandResult piped = RunCommand("cat " + Quote(dir / "app.log") + " | " + Binary() +
+                                   " templates -q --per-line " + Quote(dir / "piped.tsv") + " -");
+  ASSERT_EQ(piped.exit_code, 0) << piped.output;
+  EXPECT_EQ(Slurp(dir / "piped.tsv"), tsv);
+}
+
+TEST(Cli, TemplatesBadInputExitsThreeAndWritesNothing) {
+  TempDir dir;
+  WriteText(dir / "bad.ndjson", std::string(kGood) + "{\"insertId\": 12}\n");
+  CommandResult r = RunCommand(Binary() + " templates --per-line " + Quote(dir / "out.tsv") + " " +
+                               Quote(dir / "bad.ndjson"));
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("bad.ndjson:2"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out.tsv"));
+  CommandResult missing = RunCommand(Binary() + " templates " + Quote(dir / "nope.log"));
+  EXPECT_EQ(missing.exit_code, 3) << missing.output;
+  EXPECT_NE(missing.output.find("nope.log"), std::string::npos) << missing.output;
+  CommandResult directory = RunCommand(Binary() + " templates " + Quote(dir.path()));
+  EXPECT_EQ(directory.exit_code, 3) << directory.output;
+  CommandResult flag = RunCommand(Binary() + " templates --similarity 1.5 " + Quote(dir / "bad.ndjson"));
+  EXPECT_EQ(flag.exit_code, 2) << flag.output;
+}
+
+TEST(Cli, TemplateIdsAreStableAcrossRunsSharingAState) {
+  TempDir dir;
+  // Day 1 and day 2 see the same kinds of lines with other values; day 2 also
+  // sees a word variable that widens the template.
+  WriteText(dir / "day1.log", "Cache warmed in 120 ms for region eu\nCache warmed in 80 ms for region eu\n");
+  WriteText(dir / "day2.log", "Cache warmed in 7 ms for region us\nCache warmed in 9 ms for region ap\n"
+                              "Cache warmed in 5 ms for region sa\nCache warmed in 3 ms for region af\n"
+                              "Cache warmed in 1 ms for region oc\nnew line 1\n");
+  const std::string state = "--state sqlite:" + Quote(dir / "state.db");
+  CommandResult one = RunCommand(Binary() + " templates -q --format json " + state + " " + Quote(dir / "day1.log"));
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  CommandResult two = RunCommand(Binary() + " templates --format json " + state + " " + Quote(dir / "day2.log"));
+  ASSERT_EQ(two.exit_code, 0) << two.output;
+  auto id_of = [](const std::string& json, const std::string& needle) {
+    size_t at = json.find(needle);
+    if (at == std::string::npos) return std::string("missing");
+    size_t id = json.rfind("\"id\": \"", at);
+    return json.substr(id + 7, 16);
+  };
+  const std::string id1 = id_of(one.output, "Cache warmed in <NUM> ms for region eu");
+  ASSERT_NE(id1, "missing") << one.output;
+  EXPECT_EQ(id_of(two.output, "Cache warmed in <NUM> ms for region <*>"), id1) << two.output;
+  EXPECT_NE(two.output.find("1 known from state"), std::string::npos) << two.output;
+  // Without the state, day 2's wider template gets an id of its own text.
+  CommandResult alone = RunCommand(Binary() + " templates -q --format json " + Quote(dir / "day2.log"));
+  EXPECT_NE(id_of(alone.output, "Cache warmed in <NUM> ms for region <*>"), id1) << alone.output;
 }
 
 }  // namespace

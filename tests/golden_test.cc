@@ -50,5 +50,23 @@ TEST(Golden, BundledExampleReports) {
   ExpectGolden(Normalize(exported.output, dir), "example.issues-after.json");
 }
 
+// Templates mined from small corpora written for the project: a plain-text
+// service log (text and per-line output) and the bundled LogEntry export.
+TEST(Golden, MinedTemplates) {
+  TempDir dir;
+  const std::string corpus = SourceDir() + "/tests/fixtures/templates/service.log";
+  CommandResult text = RunCommand(Binary() + " templates -q " + Quote(corpus));
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  ExpectGolden(text.output, "templates.service.txt");
+  CommandResult per_line =
+      RunCommand(Binary() + " templates -q --per-line " + Quote(dir / "lines.tsv") + " " + Quote(corpus));
+  ASSERT_EQ(per_line.exit_code, 0) << per_line.output;
+  ExpectGolden(Slurp(dir / "lines.tsv"), "templates.service.per-line.tsv");
+  CommandResult entries = RunCommand(Binary() + " templates -q --format json " +
+                                     Quote(SourceDir() + "/examples/cloud-run-export.json"));
+  ASSERT_EQ(entries.exit_code, 0) << entries.output;
+  ExpectGolden(entries.output, "templates.example.json");
+}
+
 }  // namespace
 }  // namespace lg::test

@@ -215,5 +215,40 @@ TEST(RunPass, DryRunChangesNothingAndCapLimitsFilings) {
   EXPECT_EQ(limited.report.deferred, 2);
 }
 
+TEST(RunPass, TemplateIdsSurviveAcrossRunsThroughTheState) {
+  MemoryTracker tracker;
+  MemoryStateStore state;
+  // Run 1: one user; run 2 (next window): other users, so the template
+  // widens to `user <*>` — it keeps its id and so its fingerprint and issue.
+  std::vector<LogEntry> one, two;
+  for (int i = 0; i < 6; ++i) {
+    one.push_back(Entry(fmt::format("a{}", i), i, Severity::kError,
+                        fmt::format("Login failed for user alice from 10.0.0.{} after {} retries", i, i)));
+  }
+  const char* users[] = {"bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan"};
+  for (int i = 0; i < 8; ++i) {
+    LogEntry e = Entry(fmt::format("b{}", i), i, Severity::kError,
+                       fmt::format("Login failed for user {} from 10.0.1.{} after {} retries", users[i], i, i));
+    e.timestamp = *ParseTimestamp(fmt::format("2025-09-15T16:{:02}:00Z", i));
+    two.push_back(e);
+  }
+  RunOutput r1 = RunGardener(one, tracker, &state);
+  ASSERT_EQ(r1.templates.size(), 1u);
+  EXPECT_EQ(r1.templates[0].text, "Login failed for user alice from <IP> after <NUM> retries");
+  RunOptions next = Options();
+  next.window = {*ParseTimestamp("2025-09-15T16:00:00Z"), *ParseTimestamp("2025-09-15T17:00:00Z")};
+  MemorySource source(two);
+  FixedClock clock(*ParseTimestamp("2025-09-15T17:00:00Z"));
+  auto r2 = RunPass(next, {&source}, tracker, &state, clock);
+  ASSERT_TRUE(r2.ok()) << r2.status().message();
+  ASSERT_EQ(r2->templates.size(), 1u);
+  EXPECT_EQ(r2->templates[0].text, "Login failed for user <*> from <IP> after <NUM> retries");
+  EXPECT_EQ(r2->templates[0].id, r1.templates[0].id);
+  ASSERT_EQ(r2->report.clusters.size(), 1u);
+  EXPECT_EQ(r2->report.clusters[0].fingerprint, r1.report.clusters[0].fingerprint);
+  EXPECT_EQ(r2->report.clusters[0].action.kind, ActionKind::kComment);
+  EXPECT_EQ(tracker.creates, 1);
+}
+
 }  // namespace
 }  // namespace lg
