@@ -59,6 +59,9 @@ def at(minute, second=None):
 SVC, REV = "checkout-api", "checkout-api-00042-xuz"
 
 # Incident 1: payment database pool exhausted, with a CRITICAL and 503s.
+# The requests that fail wait for a connection, so each 503 below shares its
+# trace with a pool error logged while serving it.
+pool_traces = []
 for minute in (12, 12, 13, 13, 13, 14, 14, 15):
     dt = at(minute)
     e = base(SVC, REV, dt, "stderr", "ERROR")
@@ -67,14 +70,16 @@ for minute in (12, 12, 13, 13, 13, 14, 14, 15):
         "logger": "sqlalchemy.pool",
     }
     e["trace"] = f"projects/{PROJECT}/traces/{rng.randrange(16**32):032x}"
+    pool_traces.append((minute, e["trace"]))
     entries.append(e)
 dt = at(13, 30)
 e = base(SVC, REV, dt, "stderr", "CRITICAL")
 e["jsonPayload"] = {"message": "Payment capture unavailable: database pool exhausted for 60s", "logger": "checkout.payments"}
 entries.append(e)
-for minute in (12, 13, 13, 14, 15):
+for k, minute in enumerate((12, 13, 13, 14, 15)):
     dt = at(minute)
     e = base(SVC, REV, dt, "requests", "ERROR")
+    e["trace"] = [t for m, t in pool_traces if m == minute][0 if k != 2 else 1]
     e["httpRequest"] = {
         "latency": f"{rng.uniform(29.5, 30.5):.9f}s", "protocol": "HTTP/1.1", "remoteIp": f"203.0.113.{rng.randrange(1, 250)}",
         "requestMethod": "POST", "requestSize": "512", "requestUrl": f"https://checkout.acme.example/api/orders/{rng.randrange(10**6)}/pay",

@@ -97,6 +97,9 @@ struct LogEntry {
   // exception/stack_trace; protoPayload status message and method; or for a
   // request log without payload a summary like "GET /api/x → 503 (2.4 s)".
   std::string message;
+  // The logger that wrote a structured entry (jsonPayload `logger`,
+  // `context.name`, ...); empty when not given.
+  std::string logger;
 };
 
 // The LOG_ID part of a logName, URL-decoded ("run.googleapis.com/stderr").

@@ -34,6 +34,16 @@ std::string Signature(const Cluster& c, const RenderContext& ctx) {
   return s;
 }
 
+// Maps the cluster's fingerprints (lead and every template's) to `issue`.
+Status MapAll(StateStore& state, const Cluster& c, int64_t issue) {
+  if (issue == 0) return Status::Ok();
+  LG_RETURN_IF_ERROR(state.MapFingerprint(c.fingerprint, issue));
+  for (const auto& fp : c.member_fingerprints) {
+    if (fp != c.fingerprint) LG_RETURN_IF_ERROR(state.MapFingerprint(fp, issue));
+  }
+  return Status::Ok();
+}
+
 // Fills c.action.kind/issue/rationale from the evidence. No side effects.
 void Decide(Cluster& c, const RenderContext& ctx, const IssueIndex& index,
             std::optional<int64_t> state_issue, const ActOptions& options) {
@@ -123,9 +133,16 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
     }
     std::optional<int64_t> state_issue;
     if (state) {
+      // The lead template's fingerprint first, then any other template's: an
+      // incident may be led by another template in another window.
       auto mapped = state->IssueForFingerprint(c.fingerprint);
       if (!mapped.ok()) return mapped.status();
       state_issue = *mapped;
+      for (size_t k = 0; !state_issue && k < c.member_fingerprints.size(); ++k) {
+        auto m = state->IssueForFingerprint(c.member_fingerprints[k]);
+        if (!m.ok()) return m.status();
+        state_issue = *m;
+      }
     }
     Decide(c, ctx, index, state_issue, options);
     if (c.action.kind == ActionKind::kRegression) c.category = "regression";
@@ -136,7 +153,7 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
         LG_RETURN_IF_ERROR(state->RecordAction({key, std::string(ActionKindName(c.action.kind)),
                                                 c.fingerprint, c.action.issue, c.action.new_issue,
                                                 "confirmed", window}));
-        LG_RETURN_IF_ERROR(state->MapFingerprint(c.fingerprint, c.action.new_issue));
+        LG_RETURN_IF_ERROR(MapAll(*state, c, c.action.new_issue));
       }
       continue;
     }
@@ -203,7 +220,7 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
       ++stats.created;
     }
     if (state) {
-      LG_RETURN_IF_ERROR(state->MapFingerprint(c.fingerprint, filed->number));
+      LG_RETURN_IF_ERROR(MapAll(*state, c, filed->number));
       rec.new_issue = filed->number;
       rec.status = "confirmed";
       LG_RETURN_IF_ERROR(state->RecordAction(rec));

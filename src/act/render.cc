@@ -32,7 +32,8 @@ namespace {
 void AppendSymptoms(std::string& out, const Cluster& c, const RenderContext& ctx) {
   out += "| count | pattern |\n|---:|---|\n";
   size_t shown = 0;
-  for (uint32_t t : c.templates) {
+  for (size_t j = 0; j < c.templates.size(); ++j) {
+    const uint32_t t = c.templates[j];
     if (shown++ == ctx.max_templates) {
       out += fmt::format("| … | {} more patterns |\n", c.templates.size() - ctx.max_templates);
       break;
@@ -44,7 +45,7 @@ void AppendSymptoms(std::string& out, const Cluster& c, const RenderContext& ctx
     for (char ch : safe) cell += ch == '|' ? '/' : ch;
     // An inline code span needs a backtick run longer than any inside it.
     std::string fence(FenceFor(cell).size() > 3 ? FenceFor(cell).size() : 1, '`');
-    out += fmt::format("| {} | {} {} {} |\n", ctx.stats[t].count, fence, cell, fence);
+    out += fmt::format("| {} | {} {} {} |\n", c.template_counts[j], fence, cell, fence);
   }
 }
 

@@ -76,7 +76,10 @@ struct Action {
 struct Cluster : Occurrences {
   std::string id;           // "c1", in report order
   std::string fingerprint;  // "lg1-<16 hex>", stable across runs and machines
-  std::vector<uint32_t> templates;  // template indices, by count descending
+  std::vector<uint32_t> templates;  // template indices, by count in this cluster descending
+  std::vector<uint64_t> template_counts;  // entries of this cluster per template (aligned)
+  std::vector<std::string> member_fingerprints;  // every template's fingerprint, sorted
+  std::vector<std::string> evidence;  // why its templates were merged (correlation)
   std::vector<std::string> entry_ids;  // by (timestamp, insertId)
   // Triage.
   int priority = 3;  // 0..3

@@ -1,22 +1,588 @@
 #include "correlate/correlator.h"
 
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <unordered_map>
+
 #include <fmt/format.h>
 
+#include "correlate/words.h"
+
 namespace lg {
+namespace {
+
+constexpr uint32_t kNone = 0xffffffffu;
+
+bool AtLeastError(Severity s) { return s >= Severity::kError; }
+
+// «first line of the template, shortened»
+std::string Quote(const std::string& text) {
+  std::string_view line = std::string_view(text).substr(0, text.find('\n'));
+  std::string out = "«";
+  if (line.size() > 60) {
+    size_t cut = 57;
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+    out.append(line.substr(0, cut));
+    out += "…";
+  } else {
+    out.append(line);
+  }
+  out += "»";
+  return out;
+}
+
+// Union-find over templates; every merge keeps its reason.
+class Groups {
+ public:
+  explicit Groups(size_t n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), 0u); }
+  uint32_t Find(uint32_t x) {
+    while (parent_[x] != x) {
+      parent_[x] = parent_[parent_[x]];
+      x = parent_[x];
+    }
+    return x;
+  }
+  bool Union(uint32_t a, uint32_t b, std::string why) {
+    uint32_t ra = Find(a), rb = Find(b);
+    if (ra == rb) return false;
+    if (rb < ra) std::swap(ra, rb);
+    parent_[rb] = ra;  // the smaller index is the root: stable whatever the order of merges
+    notes_.push_back({a, std::move(why)});
+    return true;
+  }
+  const std::vector<std::pair<uint32_t, std::string>>& notes() const { return notes_; }
+
+ private:
+  std::vector<uint32_t> parent_;
+  std::vector<std::pair<uint32_t, std::string>> notes_;
+};
+
+// Sorted times, and how much of the window their ±w intervals cover.
+struct Times {
+  std::vector<double> t;
+  double Cover(double w, double window) const {
+    double total = 0, end = -1e300;
+    for (double x : t) {
+      const double a = x - w, b = x + w;
+      total += a > end ? b - a : std::max(0.0, b - end);
+      end = std::max(end, b);
+    }
+    return std::min(1.0, total / window);
+  }
+  // Share of `t` with an element of `other` within ±w.
+  double Hit(const Times& other, double w) const {
+    if (t.empty()) return 0;
+    size_t h = 0;
+    for (double x : t) {
+      auto it = std::lower_bound(other.t.begin(), other.t.end(), x - w);
+      if (it != other.t.end() && *it <= x + w) ++h;
+    }
+    return static_cast<double>(h) / static_cast<double>(t.size());
+  }
+};
+
+struct TemplateInfo {
+  std::vector<uint32_t> entries;
+  Severity max_severity = Severity::kDefault;
+  size_t requests = 0;
+  bool platform = false;
+  double first = 1e300, last = -1e300;
+  uint32_t logger = 0;  // main logger, if it wrote at least logger_share of the entries
+  bool request() const { return requests * 2 > entries.size(); }
+};
+
+class Correlator {
+ public:
+  Correlator(const CorrelationInput& in, const CorrelationOptions& o)
+      : in_(in), o_(o), groups_(in.template_texts.size()), info_(in.template_texts.size()) {}
+
+  CorrelationResult Run() {
+    Index();
+    Trace();
+    Client();
+    Content();
+    Logger();
+    Timing();
+    CrashLoop();
+    Deaths();
+    Deploy();
+    ClusterTiming();
+    ClusterContent();
+    return Assign();
+  }
+
+ private:
+  const std::string& T(uint32_t t) const { return in_.template_texts[t]; }
+  bool Startup(const EntryFacts& e) const {
+    return e.instance != 0 && e.instance < in_.instances.size() &&
+           e.t - in_.instances[e.instance].first < o_.startup_s;
+  }
+
+  void Index() {
+    std::vector<std::map<uint32_t, size_t>> loggers(info_.size());
+    for (uint32_t i = 0; i < in_.entries.size(); ++i) {
+      const EntryFacts& e = in_.entries[i];
+      TemplateInfo& ti = info_[e.tmpl];
+      ti.entries.push_back(i);
+      ti.max_severity = std::max(ti.max_severity, e.severity);
+      ti.requests += e.request ? 1 : 0;
+      ti.platform |= e.platform;
+      ti.first = std::min(ti.first, e.t);
+      ti.last = std::max(ti.last, e.t);
+      if (e.logger) ++loggers[e.tmpl][e.logger];
+    }
+    for (size_t t = 0; t < info_.size(); ++t) {
+      for (const auto& [logger, n] : loggers[t]) {
+        if (static_cast<double>(n) >= o_.logger_share * static_cast<double>(info_[t].entries.size())) {
+          info_[t].logger = logger;
+        }
+      }
+    }
+  }
+
+  // 1. App templates logged in the same request traces, both ways.
+  void Trace() {
+    std::map<uint32_t, std::vector<uint32_t>> by_trace;  // trace → templates (app), sorted unique
+    for (uint32_t i = 0; i < in_.entries.size(); ++i) {
+      const EntryFacts& e = in_.entries[i];
+      if (e.trace == 0) continue;
+      by_trace[e.trace].push_back(e.tmpl);
+      if (!e.request) app_in_trace_[e.trace].push_back(i);
+    }
+    std::vector<size_t> traces_of(info_.size(), 0);
+    std::map<std::pair<uint32_t, uint32_t>, size_t> pairs;
+    for (auto& [trace, ts] : by_trace) {
+      std::sort(ts.begin(), ts.end());
+      ts.erase(std::unique(ts.begin(), ts.end()), ts.end());
+      for (uint32_t t : ts) ++traces_of[t];
+      for (size_t a = 0; a < ts.size(); ++a) {
+        for (size_t b = 0; b < ts.size(); ++b) {
+          if (a != b) ++pairs[{ts[a], ts[b]}];
+        }
+      }
+    }
+    trace_pairs_ = pairs;
+    for (const auto& [ab, c] : pairs) {
+      const auto [a, b] = ab;
+      if (a > b || c < 2 || info_[a].request() || info_[b].request()) continue;
+      const double fa = static_cast<double>(c) / static_cast<double>(traces_of[a]);
+      const double fb = static_cast<double>(c) / static_cast<double>(traces_of[b]);
+      if (std::max(fa, fb) >= o_.trace_share && std::min(fa, fb) >= o_.trace_back) {
+        groups_.Union(a, b, fmt::format("trace: {} and {} were logged in the same {} request traces", Quote(T(a)),
+                                        Quote(T(b)), c));
+      }
+    }
+  }
+
+  // 2. 4xx answers to the same client with the same status.
+  void Client() {
+    std::map<std::pair<uint32_t, int>, uint32_t> first;
+    for (const EntryFacts& e : in_.entries) {
+      if (!e.request || e.client == 0 || e.status < 400 || e.status >= 500) continue;
+      auto [it, inserted] = first.try_emplace({e.client, e.status}, e.tmpl);
+      if (!inserted && it->second != e.tmpl) {
+        groups_.Union(it->second, e.tmpl,
+                      fmt::format("client: {} and {} are {} answers to the same client address",
+                                  Quote(T(it->second)), Quote(T(e.tmpl)), e.status));
+      }
+    }
+  }
+
+  bool Overlap(double a0, double a1, double b0, double b1) const {
+    return a0 <= b1 + o_.overlap_slack_s && b0 <= a1 + o_.overlap_slack_s;
+  }
+
+  // TF-IDF cosine between word sets; `docs` indexed like `ids`.
+  template <typename OnPair>
+  void CosinePairs(const std::vector<uint32_t>& ids, const std::vector<std::vector<std::string>>& docs,
+                   OnPair on_pair) {
+    std::unordered_map<std::string, size_t> df;
+    for (const auto& d : docs) {
+      for (const auto& w : d) ++df[w];
+    }
+    const double n = static_cast<double>(docs.size());
+    auto idf = [&](const std::string& w) { return std::log((n + 1) / (static_cast<double>(df[w]) + 0.5)); };
+    std::vector<double> norm(docs.size());
+    for (size_t i = 0; i < docs.size(); ++i) {
+      double s = 0;
+      for (const auto& w : docs[i]) s += idf(w) * idf(w);
+      norm[i] = s > 0 ? std::sqrt(s) : 1;
+    }
+    for (size_t i = 0; i < docs.size(); ++i) {
+      for (size_t j = i + 1; j < docs.size(); ++j) {
+        double dot = 0;
+        std::vector<std::string> common;
+        std::set_intersection(docs[i].begin(), docs[i].end(), docs[j].begin(), docs[j].end(),
+                              std::back_inserter(common));
+        if (common.empty()) continue;
+        for (const auto& w : common) dot += idf(w) * idf(w);
+        on_pair(ids[i], ids[j], dot / (norm[i] * norm[j]), common);
+      }
+    }
+  }
+
+  static std::string Joined(const std::vector<std::string>& words) {
+    std::string s;
+    for (size_t i = 0; i < words.size() && i < 4; ++i) s += (i ? ", " : "") + words[i];
+    return s;
+  }
+
+  // 3. The same distinctive words, at overlapping times.
+  void Content() {
+    std::vector<uint32_t> ids;
+    std::vector<std::vector<std::string>> docs;
+    for (uint32_t t = 0; t < info_.size(); ++t) {
+      if (info_[t].entries.empty() || info_[t].request()) continue;
+      ids.push_back(t);
+      docs.push_back(ContentWords(T(t)));
+    }
+    CosinePairs(ids, docs, [&](uint32_t a, uint32_t b, double cos, const std::vector<std::string>& common) {
+      if (cos >= o_.content_cosine && Overlap(info_[a].first, info_[a].last, info_[b].first, info_[b].last)) {
+        groups_.Union(a, b, fmt::format("content: {} and {} share the words {} (cosine {:.2f})", Quote(T(a)),
+                                        Quote(T(b)), Joined(common), cos));
+      }
+    });
+  }
+
+  // 4. Written by the same named logger.
+  void Logger() {
+    std::map<uint32_t, uint32_t> first;
+    for (uint32_t t = 0; t < info_.size(); ++t) {
+      if (info_[t].logger == 0 || info_[t].request()) continue;
+      auto [it, inserted] = first.try_emplace(info_[t].logger, t);
+      if (!inserted) {
+        groups_.Union(it->second, t, fmt::format("logger: {} and {} are written by the same logger `{}`",
+                                                 Quote(T(it->second)), Quote(T(t)),
+                                                 in_.logger_names[info_[t].logger]));
+      }
+    }
+  }
+
+  // 5. Fire together outside start-up, far more often than chance.
+  void Timing() {
+    std::vector<Times> times(info_.size());
+    for (const EntryFacts& e : in_.entries) {
+      if (!e.request && !Startup(e)) times[e.tmpl].t.push_back(e.t);
+    }
+    std::vector<uint32_t> ts;
+    for (uint32_t t = 0; t < info_.size(); ++t) {
+      std::sort(times[t].t.begin(), times[t].t.end());
+      if (times[t].t.size() >= 2) ts.push_back(t);
+    }
+    const double w = o_.timing_window_s;
+    std::vector<double> cover(info_.size());
+    for (uint32_t t : ts) cover[t] = times[t].Cover(w, o_.window_s);
+    for (size_t i = 0; i < ts.size(); ++i) {
+      for (size_t j = i + 1; j < ts.size(); ++j) {
+        const uint32_t a = ts[i], b = ts[j];
+        const double hab = times[a].Hit(times[b], w), hba = times[b].Hit(times[a], w);
+        const double lift = std::max(hab / std::max(cover[b], 1e-9), hba / std::max(cover[a], 1e-9));
+        if (std::max(hab, hba) >= o_.timing_hit && std::min(hab, hba) >= o_.timing_hit_back &&
+            lift >= o_.timing_lift) {
+          groups_.Union(a, b, fmt::format("timing: {} and {} fire within {:.0f} s of each other ({:.0f}% / "
+                                          "{:.0f}%, {:.0f}x chance)",
+                                          Quote(T(a)), Quote(T(b)), w, 100 * hab, 100 * hba, lift));
+        }
+      }
+    }
+  }
+
+  // 6. Errors found only on instances that never served and died young.
+  void CrashLoop() {
+    std::vector<Severity> worst(in_.instances.size(), Severity::kDefault);
+    for (const EntryFacts& e : in_.entries) {
+      if (e.instance && e.instance < worst.size()) worst[e.instance] = std::max(worst[e.instance], e.severity);
+    }
+    failing_.assign(in_.instances.size(), false);
+    for (uint32_t i = 1; i < in_.instances.size(); ++i) {
+      const InstanceFacts& f = in_.instances[i];
+      failing_[i] = f.ok_requests == 0 && AtLeastError(worst[i]) && f.last - f.first < o_.crash_max_life_s;
+    }
+    std::vector<size_t> on_failing(info_.size(), 0), with_instance(info_.size(), 0);
+    std::vector<std::vector<uint32_t>> failing_instances(info_.size());
+    for (const EntryFacts& e : in_.entries) {
+      const TemplateInfo& ti = info_[e.tmpl];
+      if (e.instance == 0 || e.request || !(AtLeastError(ti.max_severity) || ti.platform)) continue;
+      ++with_instance[e.tmpl];
+      if (failing_[e.instance]) {
+        ++on_failing[e.tmpl];
+        failing_instances[e.tmpl].push_back(e.instance);
+      }
+    }
+    std::vector<uint32_t> chain;
+    std::vector<uint32_t> all_failing;
+    for (uint32_t t = 0; t < info_.size(); ++t) {
+      auto& fi = failing_instances[t];
+      std::sort(fi.begin(), fi.end());
+      fi.erase(std::unique(fi.begin(), fi.end()), fi.end());
+      if (with_instance[t] > 0 &&
+          static_cast<double>(on_failing[t]) >= o_.crash_share * static_cast<double>(with_instance[t]) &&
+          fi.size() >= 2) {
+        chain.push_back(t);
+        all_failing.insert(all_failing.end(), fi.begin(), fi.end());
+      }
+    }
+    if (chain.empty()) return;
+    std::sort(all_failing.begin(), all_failing.end());
+    all_failing.erase(std::unique(all_failing.begin(), all_failing.end()), all_failing.end());
+    for (size_t k = 1; k < chain.size(); ++k) {
+      groups_.Union(chain[0], chain[k],
+                    fmt::format("crash loop: {} and {} appear only on the {} instances that never served a "
+                                "request and died within {:.0f} s",
+                                Quote(T(chain[0])), Quote(T(chain[k])), all_failing.size(), o_.crash_max_life_s));
+    }
+    crash_template_ = chain[0];
+    crash_first_ = 1e300;
+    crash_last_ = -1e300;
+    for (const EntryFacts& e : in_.entries) {
+      if (e.instance && failing_[e.instance]) {
+        crash_first_ = std::min(crash_first_, e.t);
+        crash_last_ = std::max(crash_last_, e.t);
+      }
+    }
+  }
+
+  // 7. Concentrated in the last seconds of instances killed by the platform.
+  void Deaths() {
+    std::vector<uint32_t> last(in_.instances.size(), kNone);
+    for (uint32_t i = 0; i < in_.entries.size(); ++i) {
+      const EntryFacts& e = in_.entries[i];
+      if (e.instance == 0 || e.instance >= last.size()) continue;
+      if (last[e.instance] == kNone || e.t > in_.entries[last[e.instance]].t) last[e.instance] = i;
+    }
+    death_.assign(in_.instances.size(), {0, kNone});
+    std::vector<uint32_t> terminal;
+    size_t killed = 0;
+    for (uint32_t i = 1; i < in_.instances.size(); ++i) {
+      if (last[i] == kNone || failing_[i]) continue;
+      const EntryFacts& e = in_.entries[last[i]];
+      if (e.platform && AtLeastError(e.severity) && in_.instances[i].last - e.t <= 1.0) {
+        death_[i] = {e.t, e.tmpl};
+        terminal.push_back(e.tmpl);
+        ++killed;
+      }
+    }
+    if (terminal.empty()) return;
+    std::vector<size_t> in_window(info_.size(), 0), total(info_.size(), 0);
+    for (const EntryFacts& e : in_.entries) {
+      if (e.instance == 0 || e.request) continue;
+      ++total[e.tmpl];
+      const auto& d = death_[e.instance];
+      if (d.second != kNone && e.t >= d.first - o_.death_window_s && e.t <= d.first) ++in_window[e.tmpl];
+    }
+    std::sort(terminal.begin(), terminal.end());
+    terminal.erase(std::unique(terminal.begin(), terminal.end()), terminal.end());
+    std::vector<uint32_t> members = terminal;
+    for (uint32_t t = 0; t < info_.size(); ++t) {
+      if (total[t] > 0 && static_cast<double>(in_window[t]) >= o_.death_share * static_cast<double>(total[t])) {
+        members.push_back(t);
+      }
+    }
+    std::sort(members.begin(), members.end());
+    members.erase(std::unique(members.begin(), members.end()), members.end());
+    for (size_t k = 1; k < members.size(); ++k) {
+      groups_.Union(members[0], members[k],
+                    fmt::format("death: {} and {} come in the last {:.0f} s of the {} instances killed "
+                                "with {}",
+                                Quote(T(members[0])), Quote(T(members[k])), o_.death_window_s, killed,
+                                Quote(T(terminal[0]))));
+    }
+  }
+
+  // 8. Groups born with a new revision and seen on no other.
+  void Deploy() {
+    if (in_.revision_first.size() < 3) return;  // id 0 unused; two revisions needed
+    std::vector<uint32_t> revs;
+    for (uint32_t r = 1; r < in_.revision_first.size(); ++r) revs.push_back(r);
+    std::sort(revs.begin(), revs.end(),
+              [&](uint32_t a, uint32_t b) { return in_.revision_first[a] < in_.revision_first[b]; });
+    std::map<uint32_t, std::vector<uint32_t>> by_group;
+    for (uint32_t i = 0; i < in_.entries.size(); ++i) by_group[groups_.Find(in_.entries[i].tmpl)].push_back(i);
+    for (size_t k = 1; k < revs.size(); ++k) {
+      const uint32_t rev = revs[k];
+      const double td = in_.revision_first[rev];
+      std::vector<uint32_t> born;
+      for (const auto& [root, idx] : by_group) {
+        bool only = true, any = false;
+        double first = 1e300;
+        for (uint32_t i : idx) {
+          const EntryFacts& e = in_.entries[i];
+          if (e.revision != 0) {
+            any = true;
+            only = only && e.revision == rev;
+          }
+          first = std::min(first, e.t);
+        }
+        if (only && any && idx.size() >= o_.deploy_min_entries && first >= td && first <= td + o_.deploy_window_s) {
+          born.push_back(root);
+        }
+      }
+      for (size_t j = 1; j < born.size(); ++j) {
+        groups_.Union(born[0], born[j],
+                      fmt::format("deploy: {} and {} began within {:.0f} s of revision {} and appear on no "
+                                  "other revision",
+                                  Quote(T(born[0])), Quote(T(born[j])), o_.deploy_window_s,
+                                  in_.revision_names[rev]));
+      }
+    }
+  }
+
+  // 9. Whole groups that fire together.
+  void ClusterTiming() {
+    std::map<uint32_t, Times> times;
+    for (const EntryFacts& e : in_.entries) {
+      if (!e.request && !Startup(e)) times[groups_.Find(e.tmpl)].t.push_back(e.t);
+    }
+    std::vector<uint32_t> roots;
+    std::map<uint32_t, double> cover;
+    for (auto& [r, tm] : times) {
+      std::sort(tm.t.begin(), tm.t.end());
+      if (tm.t.size() >= 2) {
+        roots.push_back(r);
+        cover[r] = tm.Cover(o_.timing_window_s, o_.window_s);
+      }
+    }
+    std::vector<std::pair<uint32_t, uint32_t>> links;
+    std::vector<std::string> why;
+    for (uint32_t a : roots) {
+      double best_lift = 0;
+      uint32_t best = kNone;
+      double best_hit = 0;
+      for (uint32_t b : roots) {
+        if (a == b) continue;
+        const double h = times[a].Hit(times[b], o_.timing_window_s);
+        const double lift = h / std::max(cover[b], 1e-9);
+        if (h >= o_.cluster_timing_hit && lift >= o_.cluster_timing_lift &&
+            times[b].Hit(times[a], o_.timing_window_s) >= o_.cluster_timing_hit_back && lift > best_lift) {
+          best_lift = lift;
+          best = b;
+          best_hit = h;
+        }
+      }
+      if (best != kNone) {
+        links.push_back({a, best});
+        why.push_back(fmt::format("timing: {} fires within {:.0f} s of {} {:.0f}% of the time ({:.0f}x chance)",
+                                  Quote(T(a)), o_.timing_window_s, Quote(T(best)), 100 * best_hit, best_lift));
+      }
+    }
+    for (size_t k = 0; k < links.size(); ++k) groups_.Union(links[k].first, links[k].second, why[k]);
+  }
+
+  // 10. Whole groups with the same distinctive words.
+  void ClusterContent() {
+    std::map<uint32_t, std::vector<std::string>> docs;
+    std::map<uint32_t, std::pair<double, double>> span;
+    for (uint32_t t = 0; t < info_.size(); ++t) {
+      if (info_[t].entries.empty()) continue;
+      const uint32_t r = groups_.Find(t);
+      auto [it, inserted] = span.try_emplace(r, info_[t].first, info_[t].last);
+      if (!inserted) {
+        it->second.first = std::min(it->second.first, info_[t].first);
+        it->second.second = std::max(it->second.second, info_[t].last);
+      }
+      if (info_[t].request()) continue;
+      auto& d = docs[r];
+      for (auto& w : ContentWords(T(t))) d.push_back(std::move(w));
+    }
+    std::vector<uint32_t> ids;
+    std::vector<std::vector<std::string>> words;
+    for (auto& [r, d] : docs) {
+      std::sort(d.begin(), d.end());
+      d.erase(std::unique(d.begin(), d.end()), d.end());
+      ids.push_back(r);
+      words.push_back(d);
+    }
+    std::vector<std::tuple<uint32_t, uint32_t, std::string>> links;
+    CosinePairs(ids, words, [&](uint32_t a, uint32_t b, double cos, const std::vector<std::string>& common) {
+      if (cos >= o_.cluster_content_cosine &&
+          Overlap(span[a].first, span[a].second, span[b].first, span[b].second)) {
+        links.emplace_back(a, b, fmt::format("content: the groups of {} and {} share the words {} (cosine {:.2f})",
+                                             Quote(T(a)), Quote(T(b)), Joined(common), cos));
+      }
+    });
+    for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));
+  }
+
+  // 11. Request logs follow their trace's app error, or the death or crash
+  // loop they fell in.
+  CorrelationResult Assign() {
+    std::vector<uint32_t> root(in_.entries.size());
+    std::vector<std::string> extra;  // entry-level evidence, by root
+    std::map<uint32_t, std::map<std::string, size_t>> moved;
+    for (uint32_t i = 0; i < in_.entries.size(); ++i) {
+      const EntryFacts& e = in_.entries[i];
+      root[i] = groups_.Find(e.tmpl);
+      if (!e.request) continue;
+      if (auto it = app_in_trace_.find(e.trace); e.trace != 0 && it != app_in_trace_.end()) {
+        uint32_t best = it->second.front();
+        auto score = [&](uint32_t j) {
+          auto p = trace_pairs_.find({e.tmpl, in_.entries[j].tmpl});
+          return std::make_tuple(p == trace_pairs_.end() ? size_t{0} : p->second,
+                                 static_cast<int>(in_.entries[j].severity), -static_cast<int64_t>(j));
+        };
+        for (uint32_t j : it->second) {
+          if (score(j) > score(best)) best = j;
+        }
+        root[i] = groups_.Find(in_.entries[best].tmpl);
+        ++moved[root[i]][fmt::format("request logs: {} joins the app error logged in its trace", Quote(T(e.tmpl)))];
+        continue;
+      }
+      if (e.status < 500) continue;
+      if (e.instance && e.instance < death_.size() && death_[e.instance].second != kNone &&
+          e.t >= death_[e.instance].first - o_.death_window_s && e.t <= death_[e.instance].first) {
+        root[i] = groups_.Find(death_[e.instance].second);
+        ++moved[root[i]][fmt::format("request logs: {} failed on an instance in its last {:.0f} s before it was killed",
+                                     Quote(T(e.tmpl)), o_.death_window_s)];
+      } else if (crash_template_ != kNone &&
+                 ((e.instance && e.instance < failing_.size() && failing_[e.instance]) ||
+                  (e.instance == 0 && e.t >= crash_first_ - 30 && e.t <= crash_last_ + 60))) {
+        root[i] = groups_.Find(crash_template_);
+        ++moved[root[i]][fmt::format("request logs: {} failed on a crash-looping instance or while none was up",
+                                     Quote(T(e.tmpl)))];
+      }
+    }
+    // Dense ids in order of the smallest template of each group.
+    std::vector<uint32_t> roots(root);
+    std::sort(roots.begin(), roots.end());
+    roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
+    CorrelationResult out;
+    out.incident_count = roots.size();
+    out.evidence.resize(roots.size());
+    auto dense = [&](uint32_t r) {
+      return static_cast<uint32_t>(std::lower_bound(roots.begin(), roots.end(), r) - roots.begin());
+    };
+    out.incident_of_entry.resize(root.size());
+    for (size_t i = 0; i < root.size(); ++i) out.incident_of_entry[i] = dense(root[i]);
+    for (const auto& [t, why] : groups_.notes()) {
+      const uint32_t r = groups_.Find(t);
+      if (std::binary_search(roots.begin(), roots.end(), r)) out.evidence[dense(r)].push_back(why);
+    }
+    for (const auto& [r, lines] : moved) {
+      for (const auto& [why, n] : lines) out.evidence[dense(r)].push_back(fmt::format("{} ({}×)", why, n));
+    }
+    return out;
+  }
+
+  const CorrelationInput& in_;
+  const CorrelationOptions& o_;
+  Groups groups_;
+  std::vector<TemplateInfo> info_;
+  std::map<uint32_t, std::vector<uint32_t>> app_in_trace_;  // trace → app entries
+  std::map<std::pair<uint32_t, uint32_t>, size_t> trace_pairs_;
+  std::vector<bool> failing_;
+  std::vector<std::pair<double, uint32_t>> death_;  // by instance: (time, terminal template)
+  uint32_t crash_template_ = kNone;
+  double crash_first_ = 0, crash_last_ = 0;
+};
+
+}  // namespace
 
 std::string FormatFingerprint(uint64_t id) { return fmt::format("lg1-{:016x}", id); }
 
-std::vector<Cluster> CorrelateTemplates(const std::vector<Template>& templates,
-                                        const std::vector<TemplateStats>& stats) {
-  std::vector<Cluster> out;
-  for (size_t i = 0; i < templates.size(); ++i) {
-    if (stats[i].count == 0) continue;
-    Cluster c;
-    c.templates.push_back(static_cast<uint32_t>(i));
-    c.fingerprint = FormatFingerprint(templates[i].id);
-    out.push_back(std::move(c));
-  }
-  return out;
+CorrelationResult Correlate(const CorrelationInput& input, const CorrelationOptions& options) {
+  return Correlator(input, options).Run();
 }
 
 }  // namespace lg

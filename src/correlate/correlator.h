@@ -1,22 +1,103 @@
-// Correlator: the `correlate` stage. Merges templates into incident clusters.
+// Correlator: the `correlate` stage. Merges templates, and places entries,
+// into incidents: one underlying problem writes many different lines.
 //
-// This first version keeps one cluster per template; incident correlation
-// (shared traces, instances, bursts, deploys) replaces it behind this function.
+// Pure and deterministic. Evidence comes only from the entries themselves,
+// never from what particular messages say:
+//   1. trace      — app templates logged in the same request traces, both ways;
+//   2. client     — 4xx request logs from the same client address and status
+//                   (a scanner walking paths);
+//   3. content    — templates with the same distinctive words (TF-IDF cosine
+//                   over stemmed words and engineering synonyms), active at
+//                   overlapping times;
+//   4. logger     — templates written by the same named logger;
+//   5. timing     — templates that fire together outside instance start-up,
+//                   far more often than chance (lift over the time they cover);
+//   6. crash loop — error templates (and platform messages) found only on
+//                   instances that never served a request and died young;
+//   7. death      — templates concentrated in the last seconds of instances
+//                   whose last word was a platform error (killed: OOM…);
+//   8. deploy     — groups whose every entry is on a new revision and that
+//                   began within minutes of its first appearance;
+//   9. cluster timing and content, as 5 and 3 between whole groups;
+//  10. entry level — a request log joins the app error logged in its trace;
+//                   otherwise a 5xx joins the death or crash loop it fell in.
+// Each merge keeps a one-line reason, printed as the cluster's "technical
+// pattern" so a person can check it.
 #ifndef LOG_GARDENER_CORRELATE_CORRELATOR_H_
 #define LOG_GARDENER_CORRELATE_CORRELATOR_H_
 
+#include <cstdint>
+#include <string>
 #include <vector>
 
-#include "core/model.h"
-#include "mine/grouper.h"
+#include "log_gardener/log_entry.h"
 
 namespace lg {
 
-// Returns the clusters, each listing its template indices (count descending,
-// then template id). Pure. Every template with entries lands in exactly one
-// cluster. Fingerprints are filled in; statistics and triage are not.
-std::vector<Cluster> CorrelateTemplates(const std::vector<Template>& templates,
-                                        const std::vector<TemplateStats>& stats);
+// What correlation needs of one in-scope entry at or above the minimum
+// severity. Ids are dense, 0 meaning absent; names are in CorrelationInput.
+struct EntryFacts {
+  uint32_t tmpl = 0;
+  double t = 0;  // seconds since the epoch
+  uint32_t trace = 0;
+  uint32_t instance = 0;
+  uint32_t revision = 0;
+  uint32_t client = 0;  // remote address of a request
+  uint32_t logger = 0;
+  int status = 0;        // HTTP status of a request log
+  Severity severity = Severity::kDefault;
+  bool request = false;   // a request log (has httpRequest)
+  bool platform = false;  // a platform log (run.googleapis.com/varlog/system)
+};
+
+// Over every in-scope entry, whatever its severity.
+struct InstanceFacts {
+  double first = 0;
+  double last = 0;
+  uint32_t ok_requests = 0;  // requests answered 1xx-3xx
+};
+
+struct CorrelationInput {
+  std::vector<std::string> template_texts;  // typed template text, by template index
+  std::vector<EntryFacts> entries;
+  std::vector<InstanceFacts> instances;     // by instance id (index 0 unused)
+  std::vector<double> revision_first;       // by revision id: first seen (index 0 unused)
+  std::vector<std::string> revision_names;  // by revision id
+  std::vector<std::string> logger_names;    // by logger id
+};
+
+// Thresholds, measured on generated scenarios (docs/benchmarks.md).
+struct CorrelationOptions {
+  double trace_share = 0.5;   // a template's traces that hold the other (the larger direction)
+  double trace_back = 0.2;    // ... and the smaller direction
+  double content_cosine = 0.5;
+  double cluster_content_cosine = 0.3;
+  double overlap_slack_s = 300;  // "active at overlapping times" allows this gap
+  double logger_share = 0.8;     // of a template's entries from its main logger
+  double timing_window_s = 15;
+  double timing_hit = 0.7;
+  double timing_hit_back = 0.3;
+  double timing_lift = 5;
+  double cluster_timing_hit = 0.8;
+  double cluster_timing_hit_back = 0.1;
+  double cluster_timing_lift = 3;
+  double startup_s = 30;          // entries this soon after an instance's first are start-up
+  double crash_max_life_s = 600;  // a crash-looping instance dies younger than this
+  double crash_share = 0.9;       // of a template's instance entries on such instances
+  double death_window_s = 90;
+  double death_share = 0.6;
+  double deploy_window_s = 120;
+  size_t deploy_min_entries = 3;
+  double window_s = 3600;         // the length of the window analysed
+};
+
+struct CorrelationResult {
+  std::vector<uint32_t> incident_of_entry;       // dense incident ids, by entry
+  std::vector<std::vector<std::string>> evidence;  // by incident: why its parts were merged
+  size_t incident_count = 0;
+};
+
+CorrelationResult Correlate(const CorrelationInput& input, const CorrelationOptions& options = {});
 
 // Formats a fingerprint from a 64-bit identity: "lg1-0123456789abcdef".
 std::string FormatFingerprint(uint64_t id);

@@ -250,6 +250,30 @@ void MessageFromJsonPayload(const object& payload, std::string& message) {
   message = RenderCapped(payload);
 }
 
+// The logger that wrote a structured entry: `logger`, `logger_name`,
+// `loggerName`, `context.name` (Python logging via some JSON formatters) or
+// `log.logger` (Elastic Common Schema). Empty when none is given.
+void LoggerFromJsonPayload(const object& payload, std::string& logger) {
+  static constexpr std::string_view kKeys[] = {"logger", "logger_name", "loggerName"};
+  std::string_view v;
+  for (std::string_view key : kKeys) {
+    if (payload.at_key(key).get(v) == simdjson::SUCCESS && !v.empty()) {
+      logger.assign(v);
+      return;
+    }
+  }
+  object inner;
+  if (payload.at_key("context").get(inner) == simdjson::SUCCESS &&
+      inner.at_key("name").get(v) == simdjson::SUCCESS && !v.empty()) {
+    logger.assign(v);
+    return;
+  }
+  if (payload.at_key("log").get(inner) == simdjson::SUCCESS &&
+      inner.at_key("logger").get(v) == simdjson::SUCCESS && !v.empty()) {
+    logger.assign(v);
+  }
+}
+
 void MessageFromProtoPayload(const object& payload, std::string& message) {
   std::string_view method, resource;
   if (payload.at_key("methodName").get(method) != simdjson::SUCCESS) method = {};
@@ -349,6 +373,7 @@ Status EntryDecoder::Decode(std::string_view json, LogEntry& out) {
     }
     out.payload_kind = PayloadKind::kJson;
     MessageFromJsonPayload(po, out.message);
+    LoggerFromJsonPayload(po, out.logger);
   } else if (obj.at_key("protoPayload").get(payload) == simdjson::SUCCESS && !payload.is_null()) {
     object po;
     if (payload.get(po) != simdjson::SUCCESS) {

@@ -1,6 +1,9 @@
 #include "pipeline/gardener.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <map>
 #include <unordered_set>
 
 #include <xxhash.h>
@@ -13,6 +16,18 @@
 namespace lg {
 namespace {
 
+// Dense ids for strings (traces, instances, ...); 0 is the empty string.
+struct Interner {
+  std::unordered_map<std::string, uint32_t> ids;
+  std::vector<std::string> names{std::string()};
+  uint32_t Id(std::string_view s) {
+    if (s.empty()) return 0;
+    auto [it, inserted] = ids.try_emplace(std::string(s), static_cast<uint32_t>(names.size()));
+    if (inserted) names.emplace_back(s);
+    return it->second;
+  }
+};
+
 // Collects scoped entries into templates and compact per-entry records.
 class Collector {
  public:
@@ -24,6 +39,22 @@ class Collector {
     if (!e.timestamp || !options_.window.Contains(*e.timestamp)) return Status::Ok();
     ++totals_.in_scope;
     ++totals_.by_severity[SeverityIndex(e.severity)];
+    const double t = static_cast<double>(e.timestamp->seconds) + e.timestamp->nanos * 1e-9;
+    // Instance lifetimes and revision births are measured on every entry.
+    uint32_t instance = 0, revision = 0;
+    if (const std::string* inst = FindLabel(e.labels, "instanceId")) {
+      instance = instances_.Id(*inst);
+      if (instance >= instance_facts_.size()) instance_facts_.push_back({t, t, 0});
+      InstanceFacts& f = instance_facts_[instance];
+      f.first = std::min(f.first, t);
+      f.last = std::max(f.last, t);
+      if (e.http_request && e.http_request->status >= 100 && e.http_request->status < 400) ++f.ok_requests;
+    }
+    if (const std::string* rev = FindLabel(e.resource_labels, "revision_name")) {
+      revision = revisions_.Id(*rev);
+      if (revision >= revision_first_.size()) revision_first_.push_back(t);
+      revision_first_[revision] = std::min(revision_first_[revision], t);
+    }
     if (e.severity < options_.min_severity) return Status::Ok();
 
     std::string id = e.insert_id;
@@ -43,9 +74,9 @@ class Collector {
     ++totals_.selected;
 
     // Per shape here; shapes become templates in Finish().
-    const uint32_t t = Mine(e);
-    if (t >= stats_.size()) stats_.resize(t + 1);
-    TemplateStats& st = stats_[t];
+    const uint32_t shape = Mine(e);
+    if (shape >= stats_.size()) stats_.resize(shape + 1);
+    TemplateStats& st = stats_[shape];
     const Timestamp ts = *e.timestamp;
     if (st.count == 0 || ts < st.first_seen) st.first_seen = ts;
     if (st.count == 0 || st.last_seen < ts) st.last_seen = ts;
@@ -63,7 +94,26 @@ class Collector {
       st.sample.insert_id = id;
       st.sample.raw_json.assign(s.raw);
     }
-    refs_.push_back({std::move(id), ts, t});
+    refs_.push_back({std::move(id), ts, shape});
+    EntryFacts f;
+    f.tmpl = shape;  // a shape until Finish()
+    f.t = static_cast<double>(ts.seconds) + ts.nanos * 1e-9;
+    f.trace = traces_.Id(e.trace);
+    f.instance = instance;
+    f.revision = revision;
+    f.severity = e.severity;
+    if (e.http_request) {
+      f.request = true;
+      f.status = e.http_request->status;
+      f.client = clients_.Id(e.http_request->remote_ip);
+    }
+    f.platform = LogId(e.log_name) == "run.googleapis.com/varlog/system";
+    if (!e.logger.empty()) {
+      f.logger = loggers_.Id(e.logger);
+    } else if (e.source_location && !e.source_location->file.empty()) {
+      f.logger = loggers_.Id(e.source_location->file);  // Go and others: the file is the logger
+    }
+    facts_.push_back(f);
     return Status::Ok();
   }
 
@@ -100,7 +150,25 @@ class Collector {
       }
       stats[index[t]].Merge(stats_[shape]);
     }
-    for (EntryRef& r : refs_) r.template_index = index[miner_.TemplateOf(r.template_index)];
+    // Template indices in id order: nothing downstream depends on input order.
+    std::vector<uint32_t> order(templates.size());
+    for (uint32_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return templates[a].id < templates[b].id; });
+    std::vector<uint32_t> rank(order.size());
+    std::vector<Template> sorted_t;
+    std::vector<TemplateStats> sorted_s;
+    for (uint32_t k = 0; k < order.size(); ++k) {
+      rank[order[k]] = k;
+      sorted_t.push_back(std::move(templates[order[k]]));
+      sorted_t.back().index = k;
+      sorted_s.push_back(std::move(stats[order[k]]));
+    }
+    templates = std::move(sorted_t);
+    stats = std::move(sorted_s);
+    for (size_t i = 0; i < refs_.size(); ++i) {
+      refs_[i].template_index = rank[index[miner_.TemplateOf(refs_[i].template_index)]];
+      facts_[i].tmpl = refs_[i].template_index;
+    }
     stats_.clear();
     return Status::Ok();
   }
@@ -116,6 +184,19 @@ class Collector {
   }
 
   std::vector<EntryRef>& refs() { return refs_; }
+
+  // What correlation needs, after Finish().
+  CorrelationInput TakeCorrelationInput(const std::vector<Template>& templates) {
+    CorrelationInput in;
+    for (const Template& t : templates) in.template_texts.push_back(t.text);
+    in.entries = std::move(facts_);
+    in.instances = std::move(instance_facts_);
+    in.revision_first = std::move(revision_first_);
+    in.revision_names = revisions_.names;
+    in.logger_names = loggers_.names;
+    return in;
+  }
+  const std::vector<std::string>& instance_names() const { return instances_.names; }
 
  private:
   uint32_t Mine(const LogEntry& e) {
@@ -149,6 +230,10 @@ class Collector {
   std::vector<TemplateStats> stats_;  // per shape until Finish()
   std::vector<EntryRef> refs_;
   std::unordered_set<uint64_t> seen_;  // duplicate detection, 8 bytes an entry
+  std::vector<EntryFacts> facts_;      // aligned with refs_
+  Interner traces_, instances_, revisions_, clients_, loggers_;
+  std::vector<InstanceFacts> instance_facts_{InstanceFacts{}};  // id 0: none
+  std::vector<double> revision_first_{0.0};
   std::string key_buf_;
 
   static MinerOptions DeferredMining() {
@@ -159,8 +244,84 @@ class Collector {
   }
 };
 
-void Summarize(Cluster& c, const std::vector<TemplateStats>& stats) {
-  for (uint32_t t : c.templates) c.Merge(stats[t]);
+// One cluster per incident, summarized from its own entries: a template's
+// entries may be split between incidents (a 503 belongs to the crash loop it
+// fell in), so counts, times, revisions and instances are recounted.
+std::vector<Cluster> BuildClusters(const CorrelationResult& cr, const CorrelationInput& cin,
+                                   std::vector<EntryRef>& refs, const std::vector<Template>& templates,
+                                   const std::vector<TemplateStats>& stats,
+                                   const std::vector<std::string>& instance_names) {
+  std::vector<Cluster> clusters(cr.incident_count);
+  std::vector<std::map<uint32_t, uint64_t>> per_template(cr.incident_count);
+  // Entry ids by (timestamp, insertId), whatever the input order.
+  std::vector<uint32_t> order(refs.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const EntryRef &x = refs[a], &y = refs[b];
+    return x.timestamp != y.timestamp ? x.timestamp < y.timestamp : x.insert_id < y.insert_id;
+  });
+  std::vector<uint32_t> sample_incident(templates.size(), UINT32_MAX);
+  for (uint32_t i : order) {
+    const EntryRef& r = refs[i];
+    const EntryFacts& f = cin.entries[i];
+    const uint32_t k = cr.incident_of_entry[i];
+    Cluster& c = clusters[k];
+    if (c.count == 0 || r.timestamp < c.first_seen) c.first_seen = r.timestamp;
+    if (c.count == 0 || c.last_seen < r.timestamp) c.last_seen = r.timestamp;
+    ++c.count;
+    ++c.by_severity[SeverityIndex(f.severity)];
+    c.max_severity = std::max(c.max_severity, f.severity);
+    if (f.revision) c.revisions.insert(cin.revision_names[f.revision]);
+    if (f.instance && c.instances.size() < Occurrences::kMaxInstances) c.instances.insert(instance_names[f.instance]);
+    ++per_template[k][r.template_index];
+    if (stats[r.template_index].sample.set && r.insert_id == stats[r.template_index].sample.insert_id) {
+      sample_incident[r.template_index] = k;
+    }
+    c.entry_ids.push_back(r.insert_id);
+  }
+  for (uint32_t k = 0; k < clusters.size(); ++k) {
+    Cluster& c = clusters[k];
+    for (const auto& [t, n] : per_template[k]) {
+      c.templates.push_back(t);
+      c.template_counts.push_back(n);
+    }
+    // Templates by count in this cluster, then id.
+    std::vector<size_t> idx(c.templates.size());
+    for (size_t j = 0; j < idx.size(); ++j) idx[j] = j;
+    std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) {
+      if (c.template_counts[a] != c.template_counts[b]) return c.template_counts[a] > c.template_counts[b];
+      return templates[c.templates[a]].id < templates[c.templates[b]].id;
+    });
+    std::vector<uint32_t> ts;
+    std::vector<uint64_t> ns;
+    for (size_t j : idx) {
+      ts.push_back(c.templates[j]);
+      ns.push_back(c.template_counts[j]);
+    }
+    c.templates = std::move(ts);
+    c.template_counts = std::move(ns);
+    // The sample: the earliest template sample that is one of this
+    // cluster's entries (else of any of its templates).
+    for (int pass = 0; pass < 2 && !c.sample.set; ++pass) {
+      for (uint32_t t : c.templates) {
+        const Sample& s = stats[t].sample;
+        if (!s.set || (pass == 0 && sample_incident[t] != k)) continue;
+        if (c.sample.Offer(s.timestamp, s.insert_id)) c.sample = s;
+      }
+    }
+    // The fingerprint: the most severe, then most frequent template's id;
+    // every template's fingerprint is kept so a later run finds the issue
+    // through any of them.
+    uint32_t lead = c.templates.front();
+    for (uint32_t t : c.templates) {
+      if (stats[t].max_severity > stats[lead].max_severity) lead = t;
+    }
+    c.fingerprint = FormatFingerprint(templates[lead].id);
+    for (uint32_t t : c.templates) c.member_fingerprints.push_back(FormatFingerprint(templates[t].id));
+    std::sort(c.member_fingerprints.begin(), c.member_fingerprints.end());
+    c.evidence = cr.evidence[k];
+  }
+  return clusters;
 }
 
 }  // namespace
@@ -190,31 +351,19 @@ StatusOr<RunOutput> RunPass(const RunOptions& options, const std::vector<Source*
   }
   if (Status s = collector.Finish(state, out.templates, out.stats); !s.ok()) return s;
 
-  // Correlate, summarize, triage.
-  std::vector<Cluster> clusters = CorrelateTemplates(out.templates, out.stats);
-  for (Cluster& c : clusters) {
-    std::sort(c.templates.begin(), c.templates.end(), [&](uint32_t a, uint32_t b) {
-      if (out.stats[a].count != out.stats[b].count) return out.stats[a].count > out.stats[b].count;
-      return out.templates[a].id < out.templates[b].id;
-    });
-    Summarize(c, out.stats);
-    TriageCluster(c, out.templates, out.stats, options.triage);
-  }
+  // Correlate into incidents, summarize each from its entries, triage.
+  std::vector<EntryRef>& refs = collector.refs();
+  const std::vector<std::string> instance_names = collector.instance_names();
+  CorrelationInput cin = collector.TakeCorrelationInput(out.templates);
+  CorrelationResult cr = Correlate(cin, options.correlation);
+  std::vector<Cluster> clusters = BuildClusters(cr, cin, refs, out.templates, out.stats, instance_names);
+  for (Cluster& c : clusters) TriageCluster(c, out.templates, out.stats, options.triage);
   std::sort(clusters.begin(), clusters.end(), [](const Cluster& a, const Cluster& b) {
     if (a.priority != b.priority) return a.priority < b.priority;
     if (a.count != b.count) return a.count > b.count;
     return a.fingerprint < b.fingerprint;
   });
-  std::vector<uint32_t> cluster_of(out.templates.size(), 0);
-  for (size_t k = 0; k < clusters.size(); ++k) {
-    clusters[k].id = fmt::format("c{}", k + 1);
-    for (uint32_t t : clusters[k].templates) cluster_of[t] = static_cast<uint32_t>(k);
-  }
-  std::vector<EntryRef>& refs = collector.refs();
-  std::sort(refs.begin(), refs.end(), [](const EntryRef& a, const EntryRef& b) {
-    return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.insert_id < b.insert_id;
-  });
-  for (EntryRef& r : refs) clusters[cluster_of[r.template_index]].entry_ids.push_back(std::move(r.insert_id));
+  for (size_t k = 0; k < clusters.size(); ++k) clusters[k].id = fmt::format("c{}", k + 1);
   refs.clear();
   refs.shrink_to_fit();
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "act/executor.h"
+#include "correlate/correlator.h"
 #include "core/model.h"
 #include "log_gardener/clock.h"
 #include "log_gardener/source.h"
@@ -25,6 +26,7 @@ struct RunOptions {
   Severity min_severity = Severity::kWarning;
   ActOptions act;
   TriageRules triage;
+  CorrelationOptions correlation;
 };
 
 struct RunOutput {

@@ -46,9 +46,16 @@ std::string RenderJsonReport(const RunReport& r, const std::vector<Template>& te
     }
     w.EndObject();
     w.Key("templates").BeginArray();
-    for (uint32_t t : c.templates) {
-      w.BeginObject().Field("text", templates[t].text).Field("count", stats[t].count).EndObject();
+    for (size_t j = 0; j < c.templates.size(); ++j) {
+      w.BeginObject()
+          .Field("text", templates[c.templates[j]].text)
+          .Field("count", c.template_counts[j])
+          .Field("template_count", stats[c.templates[j]].count)
+          .EndObject();
     }
+    w.EndArray();
+    w.Key("evidence").BeginArray();
+    for (const auto& line : c.evidence) w.String(line);
     w.EndArray();
     w.Key("revisions").BeginArray();
     for (const auto& rev : c.revisions) w.String(rev);

@@ -43,7 +43,7 @@ std::string WorklogFileName(const RunReport& r) {
 }
 
 std::string RenderWorklog(const RunReport& r, const std::vector<Template>& templates,
-                          const std::vector<TemplateStats>& stats) {
+                          const std::vector<TemplateStats>& /*stats*/) {
   std::string out;
   const std::string service = r.service.empty() ? "all services" : r.service;
   out += fmt::format("# GCP Log Gardener Worklog — {} — {}\n\n", Cell(service), Cell(r.period));
@@ -89,15 +89,11 @@ std::string RenderWorklog(const RunReport& r, const std::vector<Template>& templ
                        FormatTimestamp(c.last_seen));
     std::string revs;
     for (const auto& rev : c.revisions) revs += (revs.empty() ? "" : ", ") + Cell(rev);
-    if (!revs.empty()) out += fmt::format("- **Revisions:** {}\n", revs);
-    if (!c.instances.empty()) {
-      out += fmt::format("- **Instances affected:** {}{}\n", c.instances.size(),
-                         c.instances.size() >= Occurrences::kMaxInstances ? "+" : "");
-    }
     out += "\n**Key symptoms**\n\n| count | pattern | log |\n|---:|---|---|\n";
-    for (uint32_t t : c.templates) {
+    for (size_t j = 0; j < c.templates.size(); ++j) {
+      const uint32_t t = c.templates[j];
       std::string first = templates[t].text.substr(0, templates[t].text.find('\n'));
-      out += fmt::format("| {} | `{}` | {} |\n", stats[t].count, Cell(first.substr(0, 300)),
+      out += fmt::format("| {} | `{}` | {} |\n", c.template_counts[j], Cell(first.substr(0, 300)),
                          Cell(templates[t].log_id));
     }
     std::string sample = ScrubbedSampleJson(c);
@@ -106,10 +102,27 @@ std::string RenderWorklog(const RunReport& r, const std::vector<Template>& templ
                        fence, sample, fence);
     out += "\n**Technical pattern**\n\n";
     out += fmt::format("- Fingerprint: `{}`\n", c.fingerprint);
-    out += fmt::format("- Templates: {} (one cluster per template in this version of the "
-                       "grouping stage)\n", c.templates.size());
-    out += fmt::format("- Active: {:.0f} s between first and last entry\n",
-                       SecondsBetween(c.first_seen, c.last_seen));
+    out += fmt::format("- Templates: {}\n", c.templates.size());
+    out += fmt::format("- Active: {:.0f} s between first and last entry ({} → {})\n",
+                       SecondsBetween(c.first_seen, c.last_seen), FormatTimestamp(c.first_seen),
+                       FormatTimestamp(c.last_seen));
+    if (!revs.empty()) out += fmt::format("- Revisions: {}\n", revs);
+    if (!c.instances.empty()) {
+      out += fmt::format("- Instances: {}{}\n", c.instances.size(),
+                         c.instances.size() >= Occurrences::kMaxInstances ? "+" : "");
+    }
+    if (c.evidence.empty()) {
+      out += "- Merge evidence: none (a single template)\n";
+    } else {
+      out += "- Merge evidence:\n";
+      constexpr size_t kMaxEvidence = 12;
+      for (size_t k = 0; k < c.evidence.size() && k < kMaxEvidence; ++k) {
+        out += fmt::format("  - {}\n", Cell(c.evidence[k]));
+      }
+      if (c.evidence.size() > kMaxEvidence) {
+        out += fmt::format("  - … and {} more merges\n", c.evidence.size() - kMaxEvidence);
+      }
+    }
   }
 
   out += "\n## Processing results\n\n| cluster | action | issue | status | rationale |\n"

@@ -1,0 +1,23 @@
+// Words of a template for content similarity: lower-case, identifiers split
+// (`sentry_sdk` → sentry sdk, `LlmManager` → llm manager), placeholders and
+// numbers dropped, light suffix stripping, and a small table of synonyms an
+// engineer treats as one thing (auth/authentication/jwt/token,
+// db/database/postgres/sql, oom/memory/heap, connect/connection/refused...).
+#ifndef LOG_GARDENER_CORRELATE_WORDS_H_
+#define LOG_GARDENER_CORRELATE_WORDS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lg {
+
+// Distinct normalized words of `text`, sorted.
+std::vector<std::string> ContentWords(std::string_view text);
+
+// The normalized form of one lower-case word (stem, then synonym).
+std::string NormalizeWord(std::string_view lower);
+
+}  // namespace lg
+
+#endif  // LOG_GARDENER_CORRELATE_WORDS_H_
