@@ -57,8 +57,23 @@ struct Occurrences {
   void Merge(const Occurrences& other);
 };
 
-// Per-template statistics; the miner and correlation add fields here.
-struct TemplateStats : Occurrences {};
+// A parsed stack trace, as the report shows it.
+struct StackSummary {
+  std::string language;
+  std::string exception_type;
+  std::string message;
+  std::string top_function;  // innermost in-app frame
+  std::string top_file;
+  std::string fingerprint;   // "st1-..."
+  uint64_t fingerprint_id = 0;
+};
+
+// Per-template statistics.
+struct TemplateStats : Occurrences {
+  std::optional<StackSummary> stack;  // from the template's first traceback
+  std::set<std::string> error_groups;  // errorGroups ids seen (capped)
+  static constexpr size_t kMaxErrorGroups = 8;
+};
 
 enum class ActionKind { kNone, kComment, kRegression, kCreate };
 std::string_view ActionKindName(ActionKind k);  // "comment", ...
@@ -80,6 +95,15 @@ struct Cluster : Occurrences {
   std::vector<uint64_t> template_counts;  // entries of this cluster per template (aligned)
   std::vector<std::string> member_fingerprints;  // every template's fingerprint, sorted
   std::vector<std::string> evidence;  // why its templates were merged (correlation)
+  std::optional<StackSummary> stack;   // the dominant stack trace, if any
+  // Signals for triage, from correlation and the requests of the window.
+  bool crash_loop = false;
+  size_t crashed_instances = 0;
+  size_t killed_instances = 0;
+  bool after_deploy = false;
+  std::string deploy_revision;
+  uint64_t failed_requests = 0;   // request logs of this cluster answered 5xx, 401 or 403
+  double failed_request_share = 0;  // of all the service's requests while it was active
   std::vector<std::string> entry_ids;  // by (timestamp, insertId)
   // Triage.
   int priority = 3;  // 0..3

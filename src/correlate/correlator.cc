@@ -100,6 +100,7 @@ class Correlator {
 
   CorrelationResult Run() {
     Index();
+    Stacks();
     Trace();
     Client();
     Content();
@@ -137,6 +138,31 @@ class Correlator {
       for (const auto& [logger, n] : loggers[t]) {
         if (static_cast<double>(n) >= o_.logger_share * static_cast<double>(info_[t].entries.size())) {
           info_[t].logger = logger;
+        }
+      }
+    }
+  }
+
+  // 0. The same stack fingerprint, or the same Error Reporting group.
+  void Stacks() {
+    std::map<uint64_t, uint32_t> by_stack;
+    std::map<std::string, uint32_t> by_group;
+    for (uint32_t t = 0; t < info_.size(); ++t) {
+      if (info_[t].entries.empty()) continue;
+      if (t < in_.template_stacks.size() && in_.template_stacks[t] != 0) {
+        auto [it, inserted] = by_stack.try_emplace(in_.template_stacks[t], t);
+        if (!inserted) {
+          groups_.Union(it->second, t, fmt::format("stack: {} and {} carry the same exception and in-app frames",
+                                                   Quote(T(it->second)), Quote(T(t))));
+        }
+      }
+      if (t < in_.template_error_groups.size()) {
+        for (const auto& g : in_.template_error_groups[t]) {
+          auto [it, inserted] = by_group.try_emplace(g, t);
+          if (!inserted) {
+            groups_.Union(it->second, t, fmt::format("error group: {} and {} belong to Error Reporting group {}",
+                                                     Quote(T(it->second)), Quote(T(t)), g));
+          }
         }
       }
     }
@@ -269,7 +295,7 @@ class Correlator {
     std::vector<uint32_t> ts;
     for (uint32_t t = 0; t < info_.size(); ++t) {
       std::sort(times[t].t.begin(), times[t].t.end());
-      if (times[t].t.size() >= 2) ts.push_back(t);
+      if (times[t].t.size() >= o_.timing_min_entries) ts.push_back(t);
     }
     const double w = o_.timing_window_s;
     std::vector<double> cover(info_.size());
@@ -334,6 +360,7 @@ class Correlator {
                                 Quote(T(chain[0])), Quote(T(chain[k])), all_failing.size(), o_.crash_max_life_s));
     }
     crash_template_ = chain[0];
+    crashed_instances_ = all_failing.size();
     crash_first_ = 1e300;
     crash_last_ = -1e300;
     for (const EntryFacts& e : in_.entries) {
@@ -361,6 +388,7 @@ class Correlator {
       if (e.platform && AtLeastError(e.severity) && in_.instances[i].last - e.t <= 1.0) {
         death_[i] = {e.t, e.tmpl};
         terminal.push_back(e.tmpl);
+        killed_by_template_[e.tmpl] += 1;
         ++killed;
       }
     }
@@ -419,6 +447,7 @@ class Correlator {
           born.push_back(root);
         }
       }
+      if (!born.empty()) deploys_.push_back({born[0], in_.revision_names[rev]});
       for (size_t j = 1; j < born.size(); ++j) {
         groups_.Union(born[0], born[j],
                       fmt::format("deploy: {} and {} began within {:.0f} s of revision {} and appear on no "
@@ -439,7 +468,7 @@ class Correlator {
     std::map<uint32_t, double> cover;
     for (auto& [r, tm] : times) {
       std::sort(tm.t.begin(), tm.t.end());
-      if (tm.t.size() >= 2) {
+      if (tm.t.size() >= o_.timing_min_entries) {
         roots.push_back(r);
         cover[r] = tm.Cover(o_.timing_window_s, o_.window_s);
       }
@@ -559,6 +588,27 @@ class Correlator {
       const uint32_t r = groups_.Find(t);
       if (std::binary_search(roots.begin(), roots.end(), r)) out.evidence[dense(r)].push_back(why);
     }
+    out.signals.resize(roots.size());
+    auto signal_of = [&](uint32_t t) -> IncidentSignals* {
+      const uint32_t r = groups_.Find(t);
+      if (!std::binary_search(roots.begin(), roots.end(), r)) return nullptr;
+      return &out.signals[dense(r)];
+    };
+    if (crash_template_ != kNone) {
+      if (IncidentSignals* s = signal_of(crash_template_)) {
+        s->crash_loop = true;
+        s->crashed_instances = crashed_instances_;
+      }
+    }
+    for (const auto& [t, n] : killed_by_template_) {
+      if (IncidentSignals* s = signal_of(t)) s->killed_instances += n;
+    }
+    for (const auto& [t, rev] : deploys_) {
+      if (IncidentSignals* s = signal_of(t)) {
+        s->after_deploy = true;
+        s->deploy_revision = rev;
+      }
+    }
     for (const auto& [r, lines] : moved) {
       for (const auto& [why, n] : lines) out.evidence[dense(r)].push_back(fmt::format("{} ({}×)", why, n));
     }
@@ -574,6 +624,9 @@ class Correlator {
   std::vector<bool> failing_;
   std::vector<std::pair<double, uint32_t>> death_;  // by instance: (time, terminal template)
   uint32_t crash_template_ = kNone;
+  size_t crashed_instances_ = 0;
+  std::map<uint32_t, size_t> killed_by_template_;
+  std::vector<std::pair<uint32_t, std::string>> deploys_;
   double crash_first_ = 0, crash_last_ = 0;
 };
 

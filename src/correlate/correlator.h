@@ -3,6 +3,8 @@
 //
 // Pure and deterministic. Evidence comes only from the entries themselves,
 // never from what particular messages say:
+//   0. stack      — templates with the same stack-trace fingerprint or the
+//                   same Error Reporting group (`errorGroups`);
 //   1. trace      — app templates logged in the same request traces, both ways;
 //   2. client     — 4xx request logs from the same client address and status
 //                   (a scanner walking paths);
@@ -64,6 +66,9 @@ struct CorrelationInput {
   std::vector<double> revision_first;       // by revision id: first seen (index 0 unused)
   std::vector<std::string> revision_names;  // by revision id
   std::vector<std::string> logger_names;    // by logger id
+  // By template: stack-trace fingerprint (0: none) and errorGroups ids.
+  std::vector<uint64_t> template_stacks;
+  std::vector<std::vector<std::string>> template_error_groups;
 };
 
 // Thresholds, measured on generated scenarios (docs/benchmarks.md).
@@ -78,6 +83,7 @@ struct CorrelationOptions {
   double timing_hit = 0.7;
   double timing_hit_back = 0.3;
   double timing_lift = 5;
+  size_t timing_min_entries = 3;  // fewer say nothing about timing
   double cluster_timing_hit = 0.8;
   double cluster_timing_hit_back = 0.1;
   double cluster_timing_lift = 3;
@@ -91,9 +97,19 @@ struct CorrelationOptions {
   double window_s = 3600;         // the length of the window analysed
 };
 
+// What correlation learned about an incident that triage can use.
+struct IncidentSignals {
+  bool crash_loop = false;       // holds a crash loop's templates
+  size_t crashed_instances = 0;
+  size_t killed_instances = 0;   // instances whose last word was a platform error
+  bool after_deploy = false;     // began with a new revision, seen on no other
+  std::string deploy_revision;
+};
+
 struct CorrelationResult {
   std::vector<uint32_t> incident_of_entry;       // dense incident ids, by entry
   std::vector<std::vector<std::string>> evidence;  // by incident: why its parts were merged
+  std::vector<IncidentSignals> signals;            // by incident
   size_t incident_count = 0;
 };
 

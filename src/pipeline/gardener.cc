@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "correlate/correlator.h"
+#include "mine/stack_trace.h"
 #include "mine/template_miner.h"
 
 namespace lg {
@@ -50,6 +51,7 @@ class Collector {
       f.last = std::max(f.last, t);
       if (e.http_request && e.http_request->status >= 100 && e.http_request->status < 400) ++f.ok_requests;
     }
+    if (e.http_request) ++requests_per_minute_[e.timestamp->seconds / 60];
     if (const std::string* rev = FindLabel(e.resource_labels, "revision_name")) {
       revision = revisions_.Id(*rev);
       if (revision >= revision_first_.size()) revision_first_.push_back(t);
@@ -80,6 +82,17 @@ class Collector {
     const Timestamp ts = *e.timestamp;
     if (st.count == 0 || ts < st.first_seen) st.first_seen = ts;
     if (st.count == 0 || st.last_seen < ts) st.last_seen = ts;
+    if (st.count == 0 && MayHoldStackTrace(e.message)) {
+      if (auto trace = ParseStackTrace(e.message)) {
+        const StackFrame* top = trace->TopAppFrame();
+        st.stack = StackSummary{trace->language, trace->exception_type, trace->message.substr(0, 300),
+                                top ? top->function : "", top ? top->file : "", trace->FingerprintText(),
+                                trace->fingerprint};
+      }
+    }
+    for (const auto& g : e.error_groups) {
+      if (st.error_groups.size() < TemplateStats::kMaxErrorGroups) st.error_groups.insert(g);
+    }
     ++st.count;
     ++st.by_severity[SeverityIndex(e.severity)];
     st.max_severity = std::max(st.max_severity, e.severity);
@@ -131,6 +144,7 @@ class Collector {
     }
     miner_.Finish();
     std::vector<uint32_t> index(miner_.template_count(), TemplateMiner::kNone);
+    std::vector<uint64_t> stack_count(miner_.template_count(), 0);
     for (uint32_t shape = 0; shape < stats_.size(); ++shape) {
       if (stats_[shape].count == 0) continue;
       const uint32_t t = miner_.TemplateOf(shape);
@@ -148,7 +162,17 @@ class Collector {
         templates.push_back(std::move(out));
         stats.emplace_back();
       }
-      stats[index[t]].Merge(stats_[shape]);
+      TemplateStats& to = stats[index[t]];
+      TemplateStats& from = stats_[shape];
+      // The stack of the template's most frequent traceback shape.
+      if (from.stack && (!to.stack || from.count > stack_count[index[t]])) {
+        to.stack = from.stack;
+        stack_count[index[t]] = from.count;
+      }
+      for (const auto& g : from.error_groups) {
+        if (to.error_groups.size() < TemplateStats::kMaxErrorGroups) to.error_groups.insert(g);
+      }
+      to.Merge(from);
     }
     // Template indices in id order: nothing downstream depends on input order.
     std::vector<uint32_t> order(templates.size());
@@ -197,6 +221,8 @@ class Collector {
     return in;
   }
   const std::vector<std::string>& instance_names() const { return instances_.names; }
+  // In-scope request logs per minute (epoch minute → count), any status.
+  const std::map<int64_t, uint64_t>& requests_per_minute() const { return requests_per_minute_; }
 
  private:
   uint32_t Mine(const LogEntry& e) {
@@ -234,6 +260,7 @@ class Collector {
   Interner traces_, instances_, revisions_, clients_, loggers_;
   std::vector<InstanceFacts> instance_facts_{InstanceFacts{}};  // id 0: none
   std::vector<double> revision_first_{0.0};
+  std::map<int64_t, uint64_t> requests_per_minute_;
   std::string key_buf_;
 
   static MinerOptions DeferredMining() {
@@ -250,7 +277,8 @@ class Collector {
 std::vector<Cluster> BuildClusters(const CorrelationResult& cr, const CorrelationInput& cin,
                                    std::vector<EntryRef>& refs, const std::vector<Template>& templates,
                                    const std::vector<TemplateStats>& stats,
-                                   const std::vector<std::string>& instance_names) {
+                                   const std::vector<std::string>& instance_names,
+                                   const std::map<int64_t, uint64_t>& requests_per_minute) {
   std::vector<Cluster> clusters(cr.incident_count);
   std::vector<std::map<uint32_t, uint64_t>> per_template(cr.incident_count);
   // Entry ids by (timestamp, insertId), whatever the input order.
@@ -274,6 +302,7 @@ std::vector<Cluster> BuildClusters(const CorrelationResult& cr, const Correlatio
     if (f.revision) c.revisions.insert(cin.revision_names[f.revision]);
     if (f.instance && c.instances.size() < Occurrences::kMaxInstances) c.instances.insert(instance_names[f.instance]);
     ++per_template[k][r.template_index];
+    if (f.request && (f.status >= 500 || f.status == 401 || f.status == 403)) ++c.failed_requests;
     if (stats[r.template_index].sample.set && r.insert_id == stats[r.template_index].sample.insert_id) {
       sample_incident[r.template_index] = k;
     }
@@ -320,6 +349,27 @@ std::vector<Cluster> BuildClusters(const CorrelationResult& cr, const Correlatio
     for (uint32_t t : c.templates) c.member_fingerprints.push_back(FormatFingerprint(templates[t].id));
     std::sort(c.member_fingerprints.begin(), c.member_fingerprints.end());
     c.evidence = cr.evidence[k];
+    const IncidentSignals& sig = cr.signals[k];
+    c.crash_loop = sig.crash_loop;
+    c.crashed_instances = sig.crashed_instances;
+    c.killed_instances = sig.killed_instances;
+    c.after_deploy = sig.after_deploy;
+    c.deploy_revision = sig.deploy_revision;
+    if (c.failed_requests > 0) {
+      uint64_t all = 0;
+      for (auto it = requests_per_minute.lower_bound(c.first_seen.seconds / 60);
+           it != requests_per_minute.end() && it->first <= c.last_seen.seconds / 60; ++it) {
+        all += it->second;
+      }
+      c.failed_request_share = all > 0 ? static_cast<double>(c.failed_requests) / static_cast<double>(all) : 0;
+    }
+    // The dominant stack: of the template with a traceback and most entries here.
+    for (uint32_t t : c.templates) {
+      if (stats[t].stack) {
+        c.stack = stats[t].stack;
+        break;
+      }
+    }
   }
   return clusters;
 }
@@ -355,8 +405,13 @@ StatusOr<RunOutput> RunPass(const RunOptions& options, const std::vector<Source*
   std::vector<EntryRef>& refs = collector.refs();
   const std::vector<std::string> instance_names = collector.instance_names();
   CorrelationInput cin = collector.TakeCorrelationInput(out.templates);
+  for (const TemplateStats& st : out.stats) {
+    cin.template_stacks.push_back(st.stack ? st.stack->fingerprint_id : 0);
+    cin.template_error_groups.emplace_back(st.error_groups.begin(), st.error_groups.end());
+  }
   CorrelationResult cr = Correlate(cin, options.correlation);
-  std::vector<Cluster> clusters = BuildClusters(cr, cin, refs, out.templates, out.stats, instance_names);
+  std::vector<Cluster> clusters = BuildClusters(cr, cin, refs, out.templates, out.stats, instance_names,
+                                                collector.requests_per_minute());
   for (Cluster& c : clusters) TriageCluster(c, out.templates, out.stats, options.triage);
   std::sort(clusters.begin(), clusters.end(), [](const Cluster& a, const Cluster& b) {
     if (a.priority != b.priority) return a.priority < b.priority;

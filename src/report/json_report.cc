@@ -54,6 +54,16 @@ std::string RenderJsonReport(const RunReport& r, const std::vector<Template>& te
           .EndObject();
     }
     w.EndArray();
+    if (c.stack) {
+      w.Key("stack").BeginObject();
+      w.Field("language", c.stack->language)
+          .Field("exception", c.stack->exception_type)
+          .Field("message", c.stack->message)
+          .Field("function", c.stack->top_function)
+          .Field("file", c.stack->top_file)
+          .Field("fingerprint", c.stack->fingerprint);
+      w.EndObject();
+    }
     w.Key("evidence").BeginArray();
     for (const auto& line : c.evidence) w.String(line);
     w.EndArray();

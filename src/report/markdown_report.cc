@@ -102,6 +102,13 @@ std::string RenderWorklog(const RunReport& r, const std::vector<Template>& templ
                        fence, sample, fence);
     out += "\n**Technical pattern**\n\n";
     out += fmt::format("- Fingerprint: `{}`\n", c.fingerprint);
+    if (c.stack) {
+      out += fmt::format("- Stack: {} `{}`{} · `{}`\n", Cell(c.stack->language), Cell(c.stack->exception_type),
+                         c.stack->top_function.empty()
+                             ? std::string()
+                             : fmt::format(" at `{}` (`{}`)", Cell(c.stack->top_function), Cell(c.stack->top_file)),
+                         c.stack->fingerprint);
+    }
     out += fmt::format("- Templates: {}\n", c.templates.size());
     out += fmt::format("- Active: {:.0f} s between first and last entry ({} → {})\n",
                        SecondsBetween(c.first_seen, c.last_seen), FormatTimestamp(c.first_seen),
