@@ -26,6 +26,7 @@ int ReportError(const Status& status, bool input_phase);
 void RegisterRun(CLI::App& app, int& exit_code);
 void RegisterIssues(CLI::App& app, int& exit_code);
 void RegisterTemplates(CLI::App& app, int& exit_code);
+void RegisterConfig(CLI::App& app, int& exit_code);
 
 }  // namespace lg::cli
 

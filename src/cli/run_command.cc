@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "cli/specs.h"
+#include "config/config.h"
 #include "core/file_util.h"
 #include "core/time.h"
 #include "pipeline/gardener.h"
@@ -39,6 +40,7 @@ struct RunFlags {
   bool skip_bad_entries = false;
   std::string tz;
   std::string label = "log-gardener";
+  std::string config;
   bool quiet = false;
 };
 
@@ -89,7 +91,11 @@ int Run(const RunFlags& f) {
     clock = std::make_unique<SystemClock>();
   }
 
+  auto config = FindConfig(f.config);
+  if (!config.ok()) return ReportError(config.status(), false);
   RunOptions options;
+  options.triage = config->triage;
+  options.correlation = config->correlation;
   options.service = f.service;
   auto window = ResolveWindow(f, clock->Now(), options.period);
   if (!window.ok()) return ReportError(window.status(), false);
@@ -217,6 +223,9 @@ void RegisterRun(CLI::App& app, int& exit_code) {
                 "Count and report undecodable entries instead of stopping (exit 3)");
   run->add_option("--tz", flags->tz, "Time zone for local times in the worklog (e.g. Europe/Berlin)");
   run->add_option("--label", flags->label, "Label put on filed issues (default log-gardener)");
+  run->add_option("--config", flags->config,
+                  "TOML config (triage rules, correlation thresholds); default ./log-gardener.toml, then "
+                  "~/.config/log-gardener/config.toml; see `log-gardener config --example`");
   run->add_flag("--quiet,-q", flags->quiet, "Print nothing but errors");
   run->callback([flags, &exit_code] { exit_code = Run(*flags); });
 }

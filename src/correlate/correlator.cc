@@ -90,6 +90,7 @@ struct TemplateInfo {
   bool platform = false;
   double first = 1e300, last = -1e300;
   uint32_t logger = 0;  // main logger, if it wrote at least logger_share of the entries
+  size_t traced = 0;    // entries with a trace
   bool request() const { return requests * 2 > entries.size(); }
 };
 
@@ -110,6 +111,7 @@ class Correlator {
     Deaths();
     Deploy();
     ClusterTiming();
+    Episodes();
     ClusterContent();
     return Assign();
   }
@@ -130,6 +132,7 @@ class Correlator {
       ti.max_severity = std::max(ti.max_severity, e.severity);
       ti.requests += e.request ? 1 : 0;
       ti.platform |= e.platform;
+      ti.traced += e.trace != 0 ? 1 : 0;
       ti.first = std::min(ti.first, e.t);
       ti.last = std::max(ti.last, e.t);
       if (e.logger) ++loggers[e.tmpl][e.logger];
@@ -274,17 +277,69 @@ class Correlator {
 
   // 4. Written by the same named logger.
   void Logger() {
-    std::map<uint32_t, uint32_t> first;
+    std::map<uint32_t, std::vector<uint32_t>> by_logger;
     for (uint32_t t = 0; t < info_.size(); ++t) {
-      if (info_[t].logger == 0 || info_[t].request()) continue;
-      auto [it, inserted] = first.try_emplace(info_[t].logger, t);
-      if (!inserted) {
-        groups_.Union(it->second, t, fmt::format("logger: {} and {} are written by the same logger `{}`",
-                                                 Quote(T(it->second)), Quote(T(t)),
-                                                 in_.logger_names[info_[t].logger]));
+      if (info_[t].logger != 0 && !info_[t].request()) by_logger[info_[t].logger].push_back(t);
+    }
+    for (const auto& [logger, ts] : by_logger) {
+      for (size_t i = 0; i < ts.size(); ++i) {
+        for (size_t j = i + 1; j < ts.size(); ++j) {
+          // A logger may write about several problems: its templates must
+          // also turn up together (same instance, close in time).
+          const double h = CoHitSmaller(ts[i], ts[j], o_.logger_cooccur_s);
+          if (h >= o_.logger_cooccur_hit) {
+            groups_.Union(ts[i], ts[j], fmt::format("logger: {} and {} are written by the same logger `{}` and "
+                                                    "{:.0f}% of the time within {:.0f} s on one instance",
+                                                    Quote(T(ts[i])), Quote(T(ts[j])), in_.logger_names[logger],
+                                                    100 * h, o_.logger_cooccur_s));
+          }
+        }
       }
     }
   }
+
+  // Share of the smaller template's entries with an entry of the other within
+  // ±w seconds on the same instance (any instance when it has none).
+  double CoHitSmaller(uint32_t a, uint32_t b, double w) {
+    if (info_[a].entries.size() > info_[b].entries.size()) std::swap(a, b);
+    if (info_[a].entries.empty()) return 0;
+    const auto& ib = ByInstance(b);
+    size_t hit = 0;
+    for (uint32_t i : info_[a].entries) {
+      const EntryFacts& e = in_.entries[i];
+      auto it = ib.find(e.instance);
+      const std::vector<double>* arr = it == ib.end() ? nullptr : &it->second;
+      if (e.instance == 0) arr = &ib.at(kAllInstances);
+      if (!arr) continue;
+      auto lo = std::lower_bound(arr->begin(), arr->end(), e.t - w);
+      if (lo != arr->end() && *lo <= e.t + w) ++hit;
+    }
+    return static_cast<double>(hit) / static_cast<double>(info_[a].entries.size());
+  }
+
+  static constexpr uint32_t kAllInstances = 0xfffffffeu;
+  const std::map<uint32_t, std::vector<double>>& ByInstance(uint32_t t) {
+    auto [it, inserted] = by_instance_.try_emplace(t);
+    if (inserted) {
+      auto& m = it->second;
+      for (uint32_t i : info_[t].entries) {
+        const EntryFacts& e = in_.entries[i];
+        m[e.instance].push_back(e.t);
+        m[kAllInstances].push_back(e.t);
+      }
+      for (auto& [k, v] : m) std::sort(v.begin(), v.end());
+    }
+    return it->second;
+  }
+
+  // Counter-evidence for timing: both are logged while serving requests
+  // (mostly traced) and never in the same one: independent per-request
+  // problems that merely share the traffic.
+  bool SeparateRequests(uint32_t a, uint32_t b) const {
+    if (!Traced(a) || !Traced(b)) return false;
+    return trace_pairs_.find({a, b}) == trace_pairs_.end();
+  }
+  bool Traced(uint32_t t) const { return info_[t].traced * 2 > info_[t].entries.size(); }
 
   // 5. Fire together outside start-up, far more often than chance.
   void Timing() {
@@ -303,6 +358,7 @@ class Correlator {
     for (size_t i = 0; i < ts.size(); ++i) {
       for (size_t j = i + 1; j < ts.size(); ++j) {
         const uint32_t a = ts[i], b = ts[j];
+        if (SeparateRequests(a, b)) continue;
         const double hab = times[a].Hit(times[b], w), hba = times[b].Hit(times[a], w);
         const double lift = std::max(hab / std::max(cover[b], 1e-9), hba / std::max(cover[a], 1e-9));
         if (std::max(hab, hba) >= o_.timing_hit && std::min(hab, hba) >= o_.timing_hit_back &&
@@ -468,11 +524,37 @@ class Correlator {
     std::map<uint32_t, double> cover;
     for (auto& [r, tm] : times) {
       std::sort(tm.t.begin(), tm.t.end());
-      if (tm.t.size() >= o_.timing_min_entries) {
+      if (tm.t.size() >= 2) {
         roots.push_back(r);
         cover[r] = tm.Cover(o_.timing_window_s, o_.window_s);
       }
     }
+    // Traces of each group's app entries, for the same counter-evidence.
+    std::map<uint32_t, std::vector<uint32_t>> traces;
+    std::map<uint32_t, size_t> app_entries, traced_entries;
+    for (const EntryFacts& e : in_.entries) {
+      if (e.request) continue;
+      const uint32_t r = groups_.Find(e.tmpl);
+      ++app_entries[r];
+      if (e.trace) {
+        traces[r].push_back(e.trace);
+        ++traced_entries[r];
+      }
+    }
+    for (auto& [r, v] : traces) {
+      std::sort(v.begin(), v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+    }
+    auto separate = [&](uint32_t a, uint32_t b) {
+      auto ta = traces.find(a), tb = traces.find(b);
+      if (ta == traces.end() || tb == traces.end()) return false;
+      auto traced = [&](uint32_t r) { return traced_entries[r] * 2 > app_entries[r]; };
+      if (!traced(a) || !traced(b)) return false;
+      std::vector<uint32_t> common;
+      std::set_intersection(ta->second.begin(), ta->second.end(), tb->second.begin(), tb->second.end(),
+                            std::back_inserter(common));
+      return common.empty();
+    };
     std::vector<std::pair<uint32_t, uint32_t>> links;
     std::vector<std::string> why;
     for (uint32_t a : roots) {
@@ -483,6 +565,10 @@ class Correlator {
         if (a == b) continue;
         const double h = times[a].Hit(times[b], o_.timing_window_s);
         const double lift = h / std::max(cover[b], 1e-9);
+        // Small groups say little: two entries must both hit, twice as clearly.
+        const bool small = times[a].t.size() < o_.timing_min_entries || times[b].t.size() < o_.timing_min_entries;
+        if (small && (h < 1.0 || lift < 2 * o_.cluster_timing_lift)) continue;
+        if (h >= o_.cluster_timing_hit && lift >= o_.cluster_timing_lift && separate(a, b)) continue;
         if (h >= o_.cluster_timing_hit && lift >= o_.cluster_timing_lift &&
             times[b].Hit(times[a], o_.timing_window_s) >= o_.cluster_timing_hit_back && lift > best_lift) {
           best_lift = lift;
@@ -497,6 +583,48 @@ class Correlator {
       }
     }
     for (size_t k = 0; k < links.size(); ++k) groups_.Union(links[k].first, links[k].second, why[k]);
+  }
+
+  // 9b. Episodes that start and stop together (neither lasting the whole
+  // window: chronic noise trivially "starts and stops" with everything).
+  void Episodes() {
+    struct Span {
+      double first = 1e300, last = -1e300;
+      size_t n = 0;
+    };
+    std::map<uint32_t, Span> spans;
+    double lo = 1e300, hi = -1e300;
+    for (const EntryFacts& e : in_.entries) {
+      if (Startup(e)) continue;  // start-up warnings span every boot: no episode
+      Span& sp = spans[groups_.Find(e.tmpl)];
+      sp.first = std::min(sp.first, e.t);
+      sp.last = std::max(sp.last, e.t);
+      ++sp.n;
+      lo = std::min(lo, e.t);
+      hi = std::max(hi, e.t);
+    }
+    std::vector<std::pair<uint32_t, Span>> v;
+    for (const auto& [r, sp] : spans) {
+      const double dur = sp.last - sp.first;
+      if (sp.n >= o_.timing_min_entries && dur >= o_.episode_min_s && dur <= o_.episode_max_share * o_.window_s) {
+        v.emplace_back(r, sp);
+      }
+    }
+    std::vector<std::tuple<uint32_t, uint32_t, std::string>> links;
+    for (size_t i = 0; i < v.size(); ++i) {
+      for (size_t j = i + 1; j < v.size(); ++j) {
+        const Span &a = v[i].second, &b = v[j].second;
+        const double d0 = std::abs(a.first - b.first), d1 = std::abs(a.last - b.last);
+        const double span = std::max(a.last, b.last) - std::min(a.first, b.first);
+        if (d0 <= o_.episode_slack_s && d1 <= o_.episode_slack_s && d0 + d1 <= o_.episode_slack_share * span) {
+          links.emplace_back(v[i].first, v[j].first,
+                             fmt::format("episode: {} and {} start within {:.0f} s and stop within {:.0f} s of each "
+                                         "other",
+                                         Quote(T(v[i].first)), Quote(T(v[j].first)), d0, d1));
+        }
+      }
+    }
+    for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));
   }
 
   // 10. Whole groups with the same distinctive words.
@@ -622,6 +750,7 @@ class Correlator {
   std::map<uint32_t, std::vector<uint32_t>> app_in_trace_;  // trace → app entries
   std::map<std::pair<uint32_t, uint32_t>, size_t> trace_pairs_;
   std::vector<bool> failing_;
+  std::map<uint32_t, std::map<uint32_t, std::vector<double>>> by_instance_;
   std::vector<std::pair<double, uint32_t>> death_;  // by instance: (time, terminal template)
   uint32_t crash_template_ = kNone;
   size_t crashed_instances_ = 0;

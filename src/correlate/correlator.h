@@ -11,7 +11,8 @@
 //   3. content    — templates with the same distinctive words (TF-IDF cosine
 //                   over stemmed words and engineering synonyms), active at
 //                   overlapping times;
-//   4. logger     — templates written by the same named logger;
+//   4. logger     — templates written by the same named logger that also
+//                   turn up together (same instance, seconds apart);
 //   5. timing     — templates that fire together outside instance start-up,
 //                   far more often than chance (lift over the time they cover);
 //   6. crash loop — error templates (and platform messages) found only on
@@ -79,6 +80,8 @@ struct CorrelationOptions {
   double cluster_content_cosine = 0.3;
   double overlap_slack_s = 300;  // "active at overlapping times" allows this gap
   double logger_share = 0.8;     // of a template's entries from its main logger
+  double logger_cooccur_s = 10;  // ... and its templates turn up together within this
+  double logger_cooccur_hit = 0.3;
   double timing_window_s = 15;
   double timing_hit = 0.7;
   double timing_hit_back = 0.3;
@@ -87,6 +90,10 @@ struct CorrelationOptions {
   double cluster_timing_hit = 0.8;
   double cluster_timing_hit_back = 0.1;
   double cluster_timing_lift = 3;
+  double episode_min_s = 120;       // episodes shorter than this say nothing
+  double episode_max_share = 0.8;   // ... nor those lasting most of the window
+  double episode_slack_s = 60;      // start and stop this close
+  double episode_slack_share = 0.1; // ... relative to their joint length
   double startup_s = 30;          // entries this soon after an instance's first are start-up
   double crash_max_life_s = 600;  // a crash-looping instance dies younger than this
   double crash_share = 0.9;       // of a template's instance entries on such instances

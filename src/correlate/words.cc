@@ -35,6 +35,7 @@ const std::unordered_map<std::string_view, std::string_view>& Synonyms() {
          "refused"},
         {"timeout", "timed", "deadline"},
         {"ratelimit", "429", "ratelimited", "throttled"},
+        {"fail", "failed", "failure", "failures", "failing", "fails"},
     };
     for (const auto& g : groups) {
       for (auto w : g) (*m)[w] = g.front();

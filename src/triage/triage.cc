@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "mine/grouper.h"
 #include "mine/masker.h"
 
 namespace lg {
@@ -113,7 +114,7 @@ std::string NameFromStack(const StackSummary& st, size_t max_chars) {
   std::string type = st.exception_type;
   if (size_t dot = type.rfind('.'); dot != std::string::npos && st.language != "go") type = type.substr(dot + 1);
   std::string name = st.language == "go" ? "Go panic" : type;
-  std::string msg = NameFromTemplate(MaskMessage(st.message), max_chars);
+  std::string msg = NameFromTemplate(MaskMessage(st.message, ServiceLogMaskOptions()), max_chars);
   if (!st.message.empty() && msg != "Unnamed log pattern") name += ": " + msg;
   if (!st.top_function.empty()) {
     std::string fn = st.top_function;
@@ -137,7 +138,8 @@ void TriageCluster(Cluster& c, const std::vector<Template>& templates,
 
   if (top > 0) {
     c.priority = 0;
-    c.priority_reason = fmt::format("{} entries at {} or above", top, SeverityName(rules.p0_min_severity));
+    c.priority_reason = fmt::format("{} {} at {} or above", top, top == 1 ? "entry" : "entries",
+                                    SeverityName(rules.p0_min_severity));
   } else if (rules.p0_crash_loop && c.crash_loop) {
     c.priority = 0;
     c.priority_reason = fmt::format("crash loop: {} instances never served a request and died", c.crashed_instances);

@@ -1,0 +1,70 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+namespace lg {
+namespace {
+
+TEST(Config, ExampleParsesToTheDefaults) {
+  auto c = ParseConfig(ExampleConfig(), "example.toml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  const Config defaults;
+  EXPECT_EQ(c->triage.p1_min_errors, defaults.triage.p1_min_errors);
+  EXPECT_EQ(c->triage.degraded_words, defaults.triage.degraded_words);
+  EXPECT_EQ(c->triage.p0_min_severity, defaults.triage.p0_min_severity);
+  EXPECT_DOUBLE_EQ(c->correlation.trace_share, defaults.correlation.trace_share);
+  EXPECT_EQ(c->triage.impact.size(), 4u);
+  // Every key is documented in the example.
+  EXPECT_NE(ExampleConfig().find("# P0 (service down)"), std::string::npos);
+  EXPECT_NE(ExampleConfig().find("deploy_window_s = 120"), std::string::npos);
+}
+
+TEST(Config, ValuesAreRead) {
+  auto c = ParseConfig(
+      "[triage]\np1_min_errors = 5\np0_min_severity = \"ERROR\"\nslow_words = [\"sluggish\"]\n"
+      "[correlation]\ntrace_share = 0.75\ntiming_window_s = 30\n",
+      "team.toml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->triage.p1_min_errors, 5u);
+  EXPECT_EQ(c->triage.p0_min_severity, Severity::kError);
+  EXPECT_EQ(c->triage.slow_words, std::vector<std::string>{"sluggish"});
+  EXPECT_DOUBLE_EQ(c->correlation.trace_share, 0.75);
+  EXPECT_DOUBLE_EQ(c->correlation.timing_window_s, 30);
+  EXPECT_EQ(c->path, "team.toml");
+}
+
+TEST(Config, EveryProblemIsReportedWithFileLineAndColumn) {
+  auto c = ParseConfig(
+      "[triage]\n"
+      "p1_min_errors = -3\n"
+      "p1_min_erors = 5\n"
+      "[correlation]\n"
+      "trace_share = 1.5\n"
+      "[sources]\n"
+      "x = 1\n",
+      "bad.toml");
+  ASSERT_FALSE(c.ok());
+  const std::string m(c.status().message());
+  EXPECT_NE(m.find("bad.toml:2:"), std::string::npos) << m;
+  EXPECT_NE(m.find("p1_min_errors must be a whole number"), std::string::npos) << m;
+  EXPECT_NE(m.find("bad.toml:3:1: unknown key 'p1_min_erors' in [triage]"), std::string::npos) << m;
+  EXPECT_NE(m.find("bad.toml:5:"), std::string::npos) << m;
+  EXPECT_NE(m.find("trace_share must be a number from 0 to 1"), std::string::npos) << m;
+  EXPECT_NE(m.find("unknown table 'sources'"), std::string::npos) << m;
+  EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(Config, SyntaxErrorsNameThePosition) {
+  auto c = ParseConfig("[triage\np1_min_errors = 5\n", "broken.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(std::string(c.status().message()).find("broken.toml:1:"), std::string::npos) << c.status().message();
+}
+
+TEST(Config, ImpactNeedsFourLevels) {
+  auto c = ParseConfig("[triage]\nimpact = [\"down\", \"broken\"]\n", "x.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(std::string(c.status().message()).find("four strings"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lg

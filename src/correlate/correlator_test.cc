@@ -1,0 +1,177 @@
+#include "correlate/correlator.h"
+
+#include <gtest/gtest.h>
+
+#include "correlate/words.h"
+
+namespace lg {
+namespace {
+
+// Builds a CorrelationInput entry by entry.
+struct Builder {
+  CorrelationInput in;
+  Builder() {
+    in.instances.push_back({});
+    in.revision_first.push_back(0);
+    in.revision_names.push_back("");
+    in.logger_names.push_back("");
+  }
+  uint32_t Template(std::string text) {
+    in.template_texts.push_back(std::move(text));
+    return static_cast<uint32_t>(in.template_texts.size() - 1);
+  }
+  uint32_t Instance(double first, double last, uint32_t ok) {
+    in.instances.push_back({first, last, ok});
+    return static_cast<uint32_t>(in.instances.size() - 1);
+  }
+  uint32_t Logger(std::string name) {
+    in.logger_names.push_back(std::move(name));
+    return static_cast<uint32_t>(in.logger_names.size() - 1);
+  }
+  EntryFacts& Add(uint32_t tmpl, double t, Severity sev = Severity::kError) {
+    EntryFacts e;
+    e.tmpl = tmpl;
+    e.t = t;
+    e.severity = sev;
+    in.entries.push_back(e);
+    return in.entries.back();
+  }
+  CorrelationResult Run() {
+    in.template_stacks.assign(in.template_texts.size(), 0);
+    in.template_error_groups.assign(in.template_texts.size(), {});
+    return Correlate(in);
+  }
+};
+
+bool Same(const CorrelationResult& r, size_t a, size_t b) { return r.incident_of_entry[a] == r.incident_of_entry[b]; }
+
+TEST(Correlate, TwoProblemsInTheSameMinuteStayApart) {
+  Builder b;
+  const uint32_t redis = b.Template("Redis operation failed: Error <NUM> connecting to <IP>:<NUM>");
+  const uint32_t route = b.Template("Exception in ASGI application\nTypeError: 'NoneType' object is not iterable");
+  const uint32_t redis_log = b.Logger("app.services.redis_client");
+  const uint32_t route_log = b.Logger("app.routes.threads");
+  const uint32_t inst = b.Instance(0, 3600, 500);
+  for (int i = 0; i < 30; ++i) {
+    // Both fire in the same minute on the same instance, in different requests.
+    EntryFacts& r = b.Add(redis, 1000 + i * 2);
+    r.instance = inst;
+    r.trace = 100 + i;
+    r.logger = redis_log;
+    EntryFacts& x = b.Add(route, 1001 + i * 2);
+    x.instance = inst;
+    x.trace = 200 + i;
+    x.logger = route_log;
+  }
+  CorrelationResult r = b.Run();
+  EXPECT_EQ(r.incident_count, 2u);
+  EXPECT_FALSE(Same(r, 0, 1));
+}
+
+TEST(Correlate, OneProblemAcrossFiveTemplatesMerges) {
+  Builder b;
+  // A request interceptor: the app error, its traceback and the 500 share a trace.
+  const uint32_t err = b.Template("Unhandled error in POST /api/threads/{id}/messages: TypeError");
+  const uint32_t tb = b.Template("Exception in ASGI application\nTraceback (most recent call last):");
+  const uint32_t req = b.Template("POST /api/threads/<UUID>/messages → 500");
+  // Its client library logs retries under the same logger, seconds apart.
+  const uint32_t retry = b.Template("Retrying message persistence (attempt <NUM>)");
+  // And the same stack shows in a worker, with the same fingerprint.
+  const uint32_t worker = b.Template("Background sync failed\nTraceback (most recent call last):");
+  const uint32_t logger = b.Logger("app.routes.messages");
+  const uint32_t inst = b.Instance(0, 3600, 900);
+  for (int i = 0; i < 12; ++i) {
+    const double t = 600 + i * 120;
+    b.Add(err, t).trace = 10 + i;
+    b.in.entries.back().logger = logger;
+    b.in.entries.back().instance = inst;
+    b.Add(tb, t + 0.01).trace = 10 + i;
+    EntryFacts& q = b.Add(req, t + 0.2);
+    q.trace = 10 + i;
+    q.request = true;
+    q.status = 500;
+    EntryFacts& rt = b.Add(retry, t + 1.5, Severity::kWarning);
+    rt.logger = logger;
+    rt.instance = inst;
+    b.Add(worker, t + 30);
+  }
+  b.in.template_stacks.assign(5, 0);
+  b.in.template_error_groups.assign(5, {});
+  b.in.template_stacks[tb] = 42;
+  b.in.template_stacks[worker] = 42;
+  CorrelationResult r = Correlate(b.in);
+  EXPECT_EQ(r.incident_count, 1u);
+  // Each merge is explained.
+  ASSERT_EQ(r.evidence.size(), 1u);
+  std::string all;
+  for (const auto& line : r.evidence[0]) all += line + "\n";
+  EXPECT_NE(all.find("trace:"), std::string::npos) << all;
+  EXPECT_NE(all.find("stack:"), std::string::npos) << all;
+  EXPECT_NE(all.find("logger:"), std::string::npos) << all;
+  EXPECT_NE(all.find("request logs:"), std::string::npos) << all;
+}
+
+TEST(Correlate, CrashLoopTakesItsErrorsAndTheFailedRequests) {
+  Builder b;
+  const uint32_t boot = b.Template("Sentry SDK not available");  // a warning on every boot
+  const uint32_t fatal = b.Template("Application startup failed. Exiting.");
+  const uint32_t exit3 = b.Template("Container called exit(<NUM>).");
+  const uint32_t r503 = b.Template("The request failed because the instance was not ready");
+  const uint32_t healthy = b.Instance(0, 3600, 800);
+  b.Add(boot, 5, Severity::kWarning).instance = healthy;
+  for (int i = 0; i < 6; ++i) {
+    const double t0 = 1000 + i * 120;
+    const uint32_t inst = b.Instance(t0, t0 + 40, 0);
+    b.Add(boot, t0 + 0.2, Severity::kWarning).instance = inst;
+    b.Add(fatal, t0 + 30).instance = inst;
+    EntryFacts& x = b.Add(exit3, t0 + 31, Severity::kWarning);
+    x.instance = inst;
+    x.platform = true;
+    EntryFacts& q = b.Add(r503, t0 + 20);
+    q.instance = inst;
+    q.request = true;
+    q.status = 503;
+  }
+  CorrelationResult r = b.Run();
+  // boot warning apart; fatal, exit and 503s together.
+  const size_t fatal_entry = 2, exit_entry = 3, req_entry = 4, boot_entry = 0;
+  EXPECT_TRUE(Same(r, fatal_entry, exit_entry));
+  EXPECT_TRUE(Same(r, fatal_entry, req_entry));
+  EXPECT_FALSE(Same(r, fatal_entry, boot_entry));
+  const uint32_t k = r.incident_of_entry[fatal_entry];
+  EXPECT_TRUE(r.signals[k].crash_loop);
+  EXPECT_EQ(r.signals[k].crashed_instances, 6u);
+}
+
+TEST(Correlate, ResultDoesNotDependOnEntryOrder) {
+  Builder b;
+  const uint32_t a = b.Template("Redis operation failed");
+  const uint32_t c = b.Template("Redis reconnection attempt <NUM>/<NUM> failed");
+  const uint32_t d = b.Template("Disk almost full on <PATH>");
+  for (int i = 0; i < 10; ++i) {
+    b.Add(a, 100 + i * 10).logger = 0;
+    b.Add(c, 101 + i * 10);
+    b.Add(d, 2000 + i * 7, Severity::kWarning);
+  }
+  CorrelationResult one = b.Run();
+  Builder rev = b;
+  std::reverse(rev.in.entries.begin(), rev.in.entries.end());
+  CorrelationResult two = rev.Run();
+  const size_t n = b.in.entries.size();
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = 0; j < n; ++j) {
+      EXPECT_EQ(Same(one, i, j), Same(two, n - 1 - i, n - 1 - j));
+    }
+  }
+}
+
+TEST(Words, StemsSplitsAndSynonyms) {
+  EXPECT_EQ(ContentWords("Sentry_SDK not available"), (std::vector<std::string>{"available", "sdk", "sentry"}));
+  EXPECT_EQ(ContentWords("JWT token <NUM> rejected"), (std::vector<std::string>{"auth", "reject"}));
+  EXPECT_EQ(ContentWords("LlmManager failures"), (std::vector<std::string>{"fail", "llm", "manager"}));
+  EXPECT_EQ(NormalizeWord("postgres"), "db");
+  EXPECT_EQ(NormalizeWord("reconnecting"), "connect");
+}
+
+}  // namespace
+}  // namespace lg
