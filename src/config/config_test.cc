@@ -16,7 +16,7 @@ TEST(Config, ExampleParsesToTheDefaults) {
   EXPECT_EQ(c->triage.impact.size(), 4u);
   // Every key is documented in the example.
   EXPECT_NE(ExampleConfig().find("# P0 (service down)"), std::string::npos);
-  EXPECT_NE(ExampleConfig().find("deploy_window_s = 120"), std::string::npos);
+  EXPECT_NE(ExampleConfig().find("deploy_window_s = 300"), std::string::npos);
 }
 
 TEST(Config, ValuesAreRead) {

@@ -80,7 +80,7 @@ struct CorrelationOptions {
   double cluster_content_cosine = 0.3;
   double overlap_slack_s = 300;  // "active at overlapping times" allows this gap
   double logger_share = 0.8;     // of a template's entries from its main logger
-  double logger_cooccur_s = 10;  // ... and its templates turn up together within this
+  double logger_cooccur_s = 30;  // ... and its templates turn up together within this
   double logger_cooccur_hit = 0.3;
   double timing_window_s = 15;
   double timing_hit = 0.7;
@@ -99,7 +99,7 @@ struct CorrelationOptions {
   double crash_share = 0.9;       // of a template's instance entries on such instances
   double death_window_s = 90;
   double death_share = 0.6;
-  double deploy_window_s = 120;
+  double deploy_window_s = 300;
   size_t deploy_min_entries = 3;
   double window_s = 3600;         // the length of the window analysed
 };
