@@ -499,9 +499,21 @@ class Correlator {
           }
           first = std::min(first, e.t);
         }
-        if (only && any && idx.size() >= o_.deploy_min_entries && first >= td && first <= td + o_.deploy_window_s) {
-          born.push_back(root);
+        if (!only || !any || idx.size() < o_.deploy_min_entries || first < td || first > td + o_.deploy_window_s) {
+          continue;
         }
+        // Not evidence for: the crash loop (its instances are the new
+        // revision's by nature) and start-up warnings (every new instance
+        // logs them, whatever else goes wrong).
+        if (crash_template_ != kNone && root == groups_.Find(crash_template_)) continue;
+        size_t startup = 0;
+        Severity worst = Severity::kDefault;
+        for (uint32_t i : idx) {
+          startup += Startup(in_.entries[i]) ? 1 : 0;
+          worst = std::max(worst, in_.entries[i].severity);
+        }
+        if (startup * 2 >= idx.size() && !AtLeastError(worst)) continue;
+        born.push_back(root);
       }
       if (!born.empty()) deploys_.push_back({born[0], in_.revision_names[rev]});
       for (size_t j = 1; j < born.size(); ++j) {
