@@ -16,21 +16,30 @@ std::string JoinTerms(const std::vector<std::string>& terms, size_t max = 8) {
 }
 
 std::string DescribeCandidate(const Candidate& c) {
-  return fmt::format("#{} ({}, score {:.2f}; shared: {})", c.issue, c.open ? "open" : "closed",
+  return fmt::format("#{} ({}, score {:.1f}; shared: {})", c.issue, c.open ? "open" : "closed",
                      c.score, JoinTerms(c.shared_terms));
 }
 
-// The words the matcher compares: the name and the readable first line of
-// the top templates (for a traceback, its exception line). Frames and file
-// paths would drown the words a person writes in an issue.
+// The words the matcher compares: the name, the cluster's patterns (for a
+// request pattern, also the words people use for its status), and the
+// dominant exception.
 std::string Signature(const Cluster& c, const RenderContext& ctx) {
   std::string s = c.name;
   size_t n = 0;
   for (uint32_t t : c.templates) {
-    if (n++ == 5) break;
+    if (n++ == 12) break;
+    const std::string& text = ctx.templates[t].text;
     s += '\n';
-    s += NameFromTemplate(ctx.templates[t].text, 300);
+    s += text;
+    if (size_t arrow = text.rfind("→ "); arrow != std::string::npos) {
+      const int status = std::atoi(text.c_str() + arrow + std::string_view("→ ").size());
+      if (status >= 100) {
+        s += ' ';
+        s += StatusWords(status);
+      }
+    }
   }
+  if (c.stack) s += "\n" + c.stack->exception_type + " " + c.stack->message;
   return s;
 }
 
@@ -95,7 +104,8 @@ void Decide(Cluster& c, const RenderContext& ctx, const IssueIndex& index,
                                      DescribeCandidate(*m.best_closed), runner);
   } else {
     c.action.kind = ActionKind::kCreate;
-    c.action.rationale = fmt::format("no issue scores {:.2f} or more{}", options.match.threshold,
+    c.action.rationale = fmt::format("no issue is a clear match (BM25 of {:.0f}+ rare words and {:.1f}x ahead of other topics){}",
+                                     options.match.threshold, options.match.margin,
                                      m.runner_up ? "; best " + DescribeCandidate(*m.runner_up) : "");
   }
 }

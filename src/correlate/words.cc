@@ -64,6 +64,13 @@ std::string NormalizeWord(std::string_view w) {
 }
 
 std::vector<std::string> ContentWords(std::string_view text) {
+  std::vector<std::string> out = ContentTokens(text);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<std::string> ContentTokens(std::string_view text) {
   std::vector<std::string> out;
   std::string word;
   auto flush = [&] {
@@ -95,8 +102,6 @@ std::vector<std::string> ContentWords(std::string_view text) {
     word += upper ? static_cast<char>(c + 32) : c;
   }
   flush();
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 

@@ -15,6 +15,9 @@ namespace lg {
 // Distinct normalized words of `text`, sorted.
 std::vector<std::string> ContentWords(std::string_view text);
 
+// The same words in text order, repeats kept (for term frequencies).
+std::vector<std::string> ContentTokens(std::string_view text);
+
 // The normalized form of one lower-case word (stem, then synonym).
 std::string NormalizeWord(std::string_view lower);
 

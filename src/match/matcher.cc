@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "correlate/words.h"
+
 namespace lg {
 namespace {
 
@@ -62,6 +64,23 @@ std::vector<std::string> Terms(std::string_view text) {
   return out;
 }
 
+std::string_view StatusWords(int status) {
+  switch (status) {
+    case 400: return "bad request client error";
+    case 401: return "unauthorized auth client error";
+    case 403: return "forbidden auth client error";
+    case 404: return "not found scanner probe client error";
+    case 408: return "request timeout";
+    case 429: return "rate limit too many requests";
+    case 500: return "internal server error 500s 5xx";
+    case 502: return "bad gateway 5xx";
+    case 503: return "service unavailable 503s 5xx";
+    case 504: return "gateway timeout 5xx";
+    default:
+      return status >= 500 ? "server error 5xx" : status >= 400 ? "client error 4xx" : "";
+  }
+}
+
 std::string FingerprintLine(std::string_view fingerprint) {
   return fmt::format("{}{}", kFingerprintPrefix, fingerprint);
 }
@@ -82,22 +101,43 @@ std::optional<std::string> FingerprintInBody(std::string_view body) {
 }
 
 IssueIndex::IssueIndex(std::vector<Issue> issues) : issues_(std::move(issues)) {
-  std::unordered_map<std::string, size_t> df;
-  terms_.reserve(issues_.size());
+  docs_.reserve(issues_.size());
   for (size_t k = 0; k < issues_.size(); ++k) {
     const Issue& i = issues_[k];
-    auto t = Terms(i.title + "\n" + i.body);
-    std::sort(t.begin(), t.end());
-    t.erase(std::unique(t.begin(), t.end()), t.end());
-    for (const auto& w : t) ++df[w];
-    terms_.push_back(std::move(t));
+    Doc d;
+    for (auto& w : ContentTokens(i.title)) {
+      d.tf[w].first += 1;
+      d.title_length += 1;
+    }
+    for (auto& w : ContentTokens(i.body)) {
+      d.tf[w].second += 1;
+      d.body_length += 1;
+    }
+    for (const auto& [w, tf] : d.tf) d.words.push_back(w);
+    d.title_words = ContentWords(i.title);
+    std::sort(d.words.begin(), d.words.end());
+    for (const auto& w : d.words) ++df_[w];
+    docs_.push_back(std::move(d));
     if (auto fp = FingerprintInBody(i.body)) {
       // Newest issue wins when several carry the fingerprint.
       by_fingerprint_[*fp] = k;
     }
   }
-  const double n = static_cast<double>(issues_.size());
-  for (const auto& [w, d] : df) idf_[w] = std::log(1.0 + (n + 1.0) / (static_cast<double>(d) + 0.5));
+}
+
+double IssueIndex::Cosine(size_t a, size_t b) const {
+  const double n = static_cast<double>(docs_.size());
+  auto idf = [&](const std::string& w) {
+    auto it = df_.find(w);
+    return std::log((n + 1) / ((it == df_.end() ? 0 : static_cast<double>(it->second)) + 0.5));
+  };
+  double dot = 0, na = 0, nb = 0;
+  for (const auto& w : docs_[a].words) na += idf(w) * idf(w);
+  for (const auto& w : docs_[b].words) {
+    nb += idf(w) * idf(w);
+    if (std::binary_search(docs_[a].words.begin(), docs_[a].words.end(), w)) dot += idf(w) * idf(w);
+  }
+  return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0;
 }
 
 const Issue* IssueIndex::Find(int64_t number) const {
@@ -112,52 +152,89 @@ const Issue* IssueIndex::FindByFingerprint(std::string_view fingerprint) const {
   return it == by_fingerprint_.end() ? nullptr : &issues_[it->second];
 }
 
-MatchResult IssueIndex::MatchText(std::string_view text, const MatchOptions& options) const {
+MatchResult IssueIndex::MatchText(std::string_view text, const MatchOptions& o) const {
   MatchResult result;
-  auto query = Terms(text);
-  std::sort(query.begin(), query.end());
-  query.erase(std::unique(query.begin(), query.end()), query.end());
-  // Words no issue uses still count in the denominator, at the highest weight.
-  const double unseen = std::log(1.0 + (static_cast<double>(issues_.size()) + 1.0) / 0.5);
-  double total = 0;
-  for (const auto& w : query) {
-    auto it = idf_.find(w);
-    total += it == idf_.end() ? unseen : it->second;
-  }
-  if (total <= 0) return result;
-  std::vector<Candidate> scored;
-  for (size_t k = 0; k < issues_.size(); ++k) {
+  if (docs_.empty()) return result;
+  const std::vector<std::string> query = ContentWords(text);
+  const double n = static_cast<double>(docs_.size());
+  double avg = 0;
+  for (const Doc& d : docs_) avg += o.title_weight * d.title_length + d.body_length;
+  avg = std::max(1.0, avg / n);
+  struct Scored {
+    size_t k;
     Candidate c;
-    c.issue = issues_[k].number;
-    c.open = issues_[k].is_open();
-    double shared = 0;
+  };
+  std::vector<Scored> scored;
+  for (size_t k = 0; k < docs_.size(); ++k) {
+    const Doc& d = docs_[k];
+    const double dl = o.title_weight * d.title_length + d.body_length;
+    Scored s{k, {}};
+    s.c.issue = issues_[k].number;
+    s.c.open = issues_[k].is_open();
     for (const auto& w : query) {
-      if (std::binary_search(terms_[k].begin(), terms_[k].end(), w)) {
-        shared += idf_.at(w);
-        c.shared_terms.push_back(w);
+      auto it = d.tf.find(w);
+      if (it == d.tf.end()) continue;
+      const double f = o.title_weight * it->second.first + it->second.second;
+      const double df = static_cast<double>(df_.at(w));
+      const double idf = std::log(1 + (n - df + 0.5) / (df + 0.5));
+      s.c.score += idf * f * (o.k1 + 1) / (f + o.k1 * (1 - o.b + o.b * dl / avg));
+      s.c.shared_terms.push_back(w);
+    }
+    if (s.c.shared_terms.size() >= o.min_shared_terms) scored.push_back(std::move(s));
+  }
+  std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
+    return a.c.score != b.c.score ? a.c.score > b.c.score : a.c.issue < b.c.issue;
+  });
+  if (scored.empty()) return result;
+  const Scored& top = scored.front();
+  // One rare word's worth: the IDF of a word found in a single issue.
+  const double rare = std::log(1 + (n - 1 + 0.5) / 1.5);
+  const double bar = o.threshold * std::max(rare, 0.5);
+  // Issues about the best one's topic (its duplicates, open or closed) and
+  // the best issue about anything else.
+  std::vector<const Scored*> same;
+  const Scored* other = nullptr;
+  for (const Scored& s : scored) {
+    if (s.k == top.k || Cosine(top.k, s.k) >= o.same_topic) {
+      same.push_back(&s);
+    } else if (!other) {
+      other = &s;
+    }
+  }
+  result.runner_up = other ? std::optional<Candidate>(other->c) : std::nullopt;
+  // Title coverage: the share of the best issue's title words in the query.
+  const auto& tw = docs_[top.k].title_words;
+  size_t covered = 0;
+  for (const auto& w : tw) covered += std::binary_search(query.begin(), query.end(), w) ? 1 : 0;
+  const bool titled = tw.size() >= 3 && static_cast<double>(covered) >= o.title_cover * static_cast<double>(tw.size());
+  const bool high = top.c.score >= bar || (titled && top.c.score >= o.title_cover_bar * bar);
+  const bool clear = high && (!other || top.c.score >= o.margin * other->c.score);
+  int64_t chosen = 0;
+  if (clear) {
+    for (const Scored* s : same) {
+      if (s->c.score < o.keep * top.c.score) continue;
+      if (s->c.open && !result.best_open) result.best_open = s->c;
+      if (!s->c.open && !result.best_closed) result.best_closed = s->c;
+    }
+    chosen = result.best_open ? result.best_open->issue : result.best_closed->issue;
+    result.via = MatchResult::Via::kText;
+    // The runner-up shown is the best other-topic issue; when there is none,
+    // the next same-topic one.
+    if (!other) {
+      for (const Scored* s : same) {
+        if (s->c.issue != chosen) {
+          result.runner_up = s->c;
+          break;
+        }
       }
     }
-    c.score = shared / total;
-    if (c.shared_terms.size() >= options.min_shared_terms) scored.push_back(std::move(c));
+  } else {
+    result.runner_up = top.c;  // the best, though not good enough
   }
-  std::sort(scored.begin(), scored.end(), [](const Candidate& a, const Candidate& b) {
-    return a.score != b.score ? a.score > b.score : a.issue < b.issue;
-  });
-  for (const Candidate& c : scored) {
-    if (c.score < options.threshold) break;
-    if (c.open && !result.best_open) result.best_open = c;
-    if (!c.open && !result.best_closed) result.best_closed = c;
+  for (const Scored& s : scored) {
+    if (s.c.issue == chosen || s.c.score < o.related_share * top.c.score || !clear) continue;
+    if (result.related.size() < o.max_related) result.related.push_back(s.c.issue);
   }
-  const Candidate* chosen = result.best_open ? &*result.best_open
-                            : result.best_closed ? &*result.best_closed : nullptr;
-  for (const Candidate& c : scored) {
-    if (chosen && c.issue == chosen->issue) continue;
-    if (!result.runner_up) result.runner_up = c;
-    if (c.score >= options.related_threshold && result.related.size() < options.max_related) {
-      result.related.push_back(c.issue);
-    }
-  }
-  if (chosen) result.via = MatchResult::Via::kText;
   return result;
 }
 

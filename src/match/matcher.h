@@ -4,8 +4,15 @@
 //   1. the state maps the cluster's fingerprint to an issue;
 //   2. an issue body carries the visible line "log-gardener fingerprint: <fp>"
 //      (so a run with lost state, or on another machine, finds its own issues);
-//   3. text similarity between the cluster's words and the issue's title and
-//      body, weighted by how rare each word is among the issues (IDF).
+//   3. text similarity: BM25 (title words count three times) between the
+//      cluster's signature and every issue, over stemmed words with the
+//      synonyms an engineer uses (db/database/postgres, auth/jwt/token...,
+//      correlate/words.h). The best issue matches when its score is high
+//      enough and clearly ahead of every issue about another topic (issues
+//      about the same topic as the best, by their own word overlap, are its
+//      duplicates: the open one of them gets the comment, or else the closed
+//      one is the regression's parent). Calibrated on generated scenarios
+//      (docs/benchmarks.md); a wrong comment is worse than a new issue.
 #ifndef LOG_GARDENER_MATCH_MATCHER_H_
 #define LOG_GARDENER_MATCH_MATCHER_H_
 
@@ -18,17 +25,32 @@
 
 #include "log_gardener/tracker.h"
 
+
 namespace lg {
 
 struct MatchOptions {
-  // Share of the cluster's word weight an issue must cover to count as the
-  // same problem. Conservative: a wrong comment is worse than a new issue.
-  double threshold = 0.55;
-  // Lower bar for "Related: #N" links.
-  double related_threshold = 0.35;
+  // Score the best issue must reach, in "rare words": a BM25 score divided by
+  // the IDF of a word found in a single issue, so the bar means the same in
+  // a tracker of 3 issues and of 3,000 (about six distinctive shared words).
+  double threshold = 6;
+  // An issue whose title's words are nearly all in the signature (a person
+  // naming exactly this problem) needs only this share of the bar.
+  double title_cover = 0.75;
+  double title_cover_bar = 0.5;
+  // ... and how far ahead of the best issue about another topic it must be.
+  double margin = 1.5;
+  // Two issues are about the same topic from this cosine of their words.
+  double same_topic = 0.3;
+  // Same-topic issues within this share of the best score are candidates.
+  double keep = 0.6;
   // At least this many distinct shared words.
-  size_t min_shared_terms = 3;
+  size_t min_shared_terms = 2;
+  // Related issues ("Related: #N"): other issues within this share of the best.
+  double related_share = 0.5;
   size_t max_related = 3;
+  double title_weight = 3;
+  double k1 = 1.2;
+  double b = 0.75;
 };
 
 struct Candidate {
@@ -49,6 +71,10 @@ struct MatchResult {
 // Lower-case words of 3+ letters/digits, without stop words and placeholders.
 std::vector<std::string> Terms(std::string_view text);
 
+// Words a person uses for an HTTP status ("internal server error 500s" for
+// 500), appended to a request pattern's signature.
+std::string_view StatusWords(int status);
+
 // The visible fingerprint line and the window marker the gardener writes.
 std::string FingerprintLine(std::string_view fingerprint);
 std::string WindowMarker(std::string_view fingerprint, std::string_view window);
@@ -67,9 +93,16 @@ class IssueIndex {
   MatchResult MatchText(std::string_view text, const MatchOptions& options) const;
 
  private:
+  struct Doc {
+    std::unordered_map<std::string, std::pair<double, double>> tf;  // word → (title, body) counts
+    double title_length = 0, body_length = 0;
+    std::vector<std::string> words;  // sorted unique
+    std::vector<std::string> title_words;  // sorted unique
+  };
+  double Cosine(size_t a, size_t b) const;
   std::vector<Issue> issues_;
-  std::vector<std::vector<std::string>> terms_;  // sorted unique, per issue
-  std::unordered_map<std::string, double> idf_;
+  std::vector<Doc> docs_;
+  std::unordered_map<std::string, size_t> df_;
   std::unordered_map<std::string, size_t> by_fingerprint_;
 };
 
