@@ -15,6 +15,7 @@ packages=(
   libsqlite3-dev       # local tracker and state store
   libssl-dev libcurl4-openssl-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  curl                 # test.sh waits for the loopback fixtures server
 )
 
 sudo_cmd=()
@@ -24,6 +25,12 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+
+# Node.js and npm run the GitHub fixtures server in tests; most machines have
+# them already, so Debian's are installed only when there is no node.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages already installed"

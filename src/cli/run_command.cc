@@ -41,6 +41,7 @@ struct RunFlags {
   std::string tz;
   std::string label = "log-gardener";
   std::string config;
+  GitHubFlags github;
   bool quiet = false;
 };
 
@@ -130,7 +131,7 @@ int Run(const RunFlags& f) {
     sources.push_back(s->get());
     owned.push_back(std::move(*s));
   }
-  auto tracker = OpenTracker(f.tracker, *clock);
+  auto tracker = OpenTracker(f.tracker, *clock, f.github);
   if (!tracker.ok()) return ReportError(tracker.status(), false);
   std::unique_ptr<StateStore> state;
   if (!f.dry_run) {
@@ -223,6 +224,10 @@ void RegisterRun(CLI::App& app, int& exit_code) {
                 "Count and report undecodable entries instead of stopping (exit 3)");
   run->add_option("--tz", flags->tz, "Time zone for local times in the worklog (e.g. Europe/Berlin)");
   run->add_option("--label", flags->label, "Label put on filed issues (default log-gardener)");
+  run->add_option("--github-api", flags->github.api, "GitHub API base URL (Enterprise, tests); default https://api.github.com");
+  run->add_option("--github-token-file", flags->github.token_file, "read the GitHub token from this file (else GITHUB_TOKEN)");
+  run->add_option("--github-auth-scheme", flags->github.auth_scheme, "Authorization scheme: Bearer (default) or token");
+  run->add_option("--github-accept", flags->github.accept, "Accept header (default application/vnd.github+json)");
   run->add_option("--config", flags->config,
                   "TOML config (triage rules, correlation thresholds); default ./log-gardener.toml, then "
                   "~/.config/log-gardener/config.toml; see `log-gardener config --example`");

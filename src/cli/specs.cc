@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include <cstdlib>
+
+#include "core/file_util.h"
 #include "state/sqlite_state_store.h"
+#include "trackers/github_tracker.h"
 
 namespace lg::cli {
 
@@ -15,11 +19,10 @@ StatusOr<std::string> LocalTrackerPath(const std::string& spec) {
     return path;
   }
   if (spec.starts_with("github:")) {
-    return Status::InvalidArgument(fmt::format(
-        "--tracker {}: the GitHub tracker is not available in this build; use local:PATH", spec));
+    return Status::InvalidArgument(fmt::format("--tracker {}: this command works on the local tracker only", spec));
   }
   return Status::InvalidArgument(
-      fmt::format("--tracker {}: unknown tracker; use local:PATH (SQLite)", spec));
+      fmt::format("--tracker {}: unknown tracker; use local:PATH (SQLite) or github:OWNER/REPO", spec));
 }
 
 StatusOr<std::unique_ptr<LocalTracker>> OpenLocalTracker(const std::string& spec, Clock& clock) {
@@ -30,7 +33,26 @@ StatusOr<std::unique_ptr<LocalTracker>> OpenLocalTracker(const std::string& spec
   return t;
 }
 
-StatusOr<std::unique_ptr<Tracker>> OpenTracker(const std::string& spec, Clock& clock) {
+StatusOr<std::unique_ptr<Tracker>> OpenTracker(const std::string& spec, Clock& clock, const GitHubFlags& github) {
+  if (spec.starts_with("github:")) {
+    GitHubOptions o;
+    o.api = github.api;
+    o.auth_scheme = github.auth_scheme;
+    o.accept = github.accept;
+    if (!github.token_file.empty()) {
+      auto token = ReadFile(github.token_file);
+      if (!token.ok()) return token.status().WithContext("--github-token-file");
+      o.token = *token;
+      while (!o.token.empty() && (o.token.back() == '\n' || o.token.back() == '\r' || o.token.back() == ' ')) {
+        o.token.pop_back();
+      }
+    } else if (const char* env = std::getenv("GITHUB_TOKEN"); env && *env) {
+      o.token = env;
+    }
+    auto t = GitHubTracker::Open(spec.substr(7), std::move(o));
+    if (!t.ok()) return t.status();
+    return std::unique_ptr<Tracker>(std::move(*t));
+  }
   auto t = OpenLocalTracker(spec, clock);
   if (!t.ok()) return t.status();
   return std::unique_ptr<Tracker>(std::move(*t));
