@@ -159,6 +159,44 @@ void RedactUrlPasswords(std::string& s) {
   }
 }
 
+// Payment card numbers: 13-19 digits (spaces or dashes between groups
+// allowed) that pass the Luhn check.
+void RedactCards(std::string& s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    if (!(s[i] >= '0' && s[i] <= '9') || (i > 0 && ((s[i - 1] >= '0' && s[i - 1] <= '9') || std::isalpha(static_cast<unsigned char>(s[i - 1]))))) {
+      ++i;
+      continue;
+    }
+    std::string digits;
+    size_t j = i, last_digit = i;
+    while (j < s.size() && digits.size() < 20) {
+      if (s[j] >= '0' && s[j] <= '9') {
+        digits += s[j];
+        last_digit = j;
+      } else if (!((s[j] == ' ' || s[j] == '-') && j + 1 < s.size() && s[j + 1] >= '0' && s[j + 1] <= '9')) {
+        break;
+      }
+      ++j;
+    }
+    const bool ends_clean = last_digit + 1 >= s.size() || !std::isalnum(static_cast<unsigned char>(s[last_digit + 1]));
+    if (digits.size() >= 13 && digits.size() <= 19 && ends_clean) {
+      int sum = 0;
+      for (size_t k = 0; k < digits.size(); ++k) {
+        int d = digits[digits.size() - 1 - k] - '0';
+        if (k % 2 == 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+        sum += d;
+      }
+      if (sum % 10 == 0) {
+        s.replace(i, last_digit + 1 - i, "[REDACTED]");
+        i += 10;
+        continue;
+      }
+    }
+    i = last_digit + 1;
+  }
+}
+
 }  // namespace
 
 std::string ScrubSecrets(std::string_view text) {
@@ -174,6 +212,7 @@ std::string ScrubSecrets(std::string_view text) {
   RedactPrefixed(s, "AIza", 30);
   RedactBearer(s);
   RedactKeyValues(s);
+  RedactCards(s);
   return s;
 }
 

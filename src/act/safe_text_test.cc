@@ -27,6 +27,14 @@ TEST(ScrubSecrets, RemovesEverySecretOnTheList) {
   EXPECT_NE(out.find("10.0.0.5:5432"), std::string::npos);  // not a secret
 }
 
+TEST(ScrubSecrets, CardNumbersPassingLuhn) {
+  EXPECT_EQ(ScrubSecrets("paid with 4111 1111 1111 1111 ok"), "paid with [REDACTED] ok");
+  EXPECT_EQ(ScrubSecrets("card=5500-0000-0000-0004"), "card=[REDACTED]");
+  // Long numbers that fail Luhn (ids, timestamps) stay.
+  EXPECT_EQ(ScrubSecrets("order 1234567890123456 done"), "order 1234567890123456 done");
+  EXPECT_EQ(ScrubSecrets("ts 1757350810123"), "ts 1757350810123");
+}
+
 TEST(ScrubSecrets, LeavesOrdinaryTextAlone) {
   const std::string text = "Redis connection refused at 10.0.0.1:6379; retry 3/10";
   EXPECT_EQ(ScrubSecrets(text), text);
