@@ -4,6 +4,8 @@
 # runs the gardener exactly as the acceptance commands do, scores each run with
 # score.py, and prints one row per scenario plus the means.
 #   bash scripts/score-incidents.sh [SEED...]      (default seeds 201..220; the public p1..p3 are seeds 110, 137, 130)
+#   TRACKER=github bash scripts/score-incidents.sh   the same through the GitHub tracker, against
+#                                                    tests/fake_github/server.py on loopback
 # Needs ../shared and a built ./build/log-gardener. Work files: out/incidents/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,14 +25,29 @@ for s in "${seeds[@]}"; do
   fi
   dirs+=("$d")
 done
+tracker_args=()
+if [ "${TRACKER:-local}" = github ]; then
+  python3 tests/fake_github/server.py --port 0 --port-file "$out/.port" >/dev/null 2>&1 &
+  server_pid=$!
+  trap 'kill $server_pid 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do [ -f "$out/.port" ] && break; sleep 0.05; done
+  api="http://127.0.0.1:$(cat "$out/.port")"
+  export GITHUB_TOKEN=test-token-not-a-secret
+fi
 for dir in "${dirs[@]}"; do
   name=$(basename "$dir")
   work=$out/run-$name
   rm -rf "$work" && mkdir -p "$work"
   read -r svc start end < <(python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); print(t["service"], t["window"]["start"], t["window"]["end"])' "$dir/task.json")
-  $bin issues import "$dir/issues.json" --tracker "local:$work/T.db" >/dev/null
+  if [ "${TRACKER:-local}" = github ]; then
+    python3 -c 'import json,sys,urllib.request; body=json.dumps({"issues": json.load(open(sys.argv[2]))}).encode(); urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/_seed", body, {"Content-Type": "application/json"}))' "$api" "$dir/issues.json"
+    tracker_args=(--tracker github:netra/staging --github-api "$api")
+  else
+    $bin issues import "$dir/issues.json" --tracker "local:$work/T.db" >/dev/null
+    tracker_args=(--tracker "local:$work/T.db")
+  fi
   $bin run --source "file:$dir/logs.ndjson" --service "$svc" --since "$start" --until "$end" \
-    --tracker "local:$work/T.db" --state "sqlite:$work/S.db" --json "$work/OUT.json" --worklog "$work/W" -q
+    "${tracker_args[@]}" --state "sqlite:$work/S.db" --json "$work/OUT.json" --worklog "$work/W" -q
   python3 "$shared/score.py" --truth "$dir/truth.json" --result "$work/OUT.json" --json-out "$work/score.json" --quiet >/dev/null
 done
 python3 - "$out" "${dirs[@]}" <<'PY'
