@@ -16,6 +16,7 @@ packages=(
   libssl-dev libcurl4-openssl-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl                 # test.sh waits for the loopback fixtures server
+  chromium             # the HTML report is tested in a real (headless) browser
 )
 
 sudo_cmd=()

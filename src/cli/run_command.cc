@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/specs.h"
 #include "config/config.h"
+#include "report/html_report.h"
 #include "core/file_util.h"
 #include "core/time.h"
 #include "pipeline/gardener.h"
@@ -36,6 +37,7 @@ struct RunFlags {
   bool dry_run = false;
   int max_new_issues = 10;
   std::string worklog_dir;
+  std::string html_path;
   std::string json_path;
   bool skip_bad_entries = false;
   std::string tz;
@@ -154,6 +156,10 @@ int Run(const RunFlags& f) {
     Status s = files.Stage(worklog_path, RenderWorklog(out.report, out.templates, out.stats));
     if (!s.ok()) return ReportError(s, false);
   }
+  if (!f.html_path.empty()) {
+    Status s = files.Stage(f.html_path, RenderHtmlReport(out.report, out.templates));
+    if (!s.ok()) return ReportError(s, false);
+  }
   std::string json;
   if (!f.json_path.empty()) {
     json = RenderJsonReport(out.report, out.templates, out.stats);
@@ -171,6 +177,7 @@ int Run(const RunFlags& f) {
     human << RenderSummary(out.report, color);
     if (!worklog_path.empty()) human << "  worklog: " << worklog_path << "\n";
     if (!f.json_path.empty() && f.json_path != "-") human << "  json report: " << f.json_path << "\n";
+    if (!f.html_path.empty()) human << "  html report: " << f.html_path << "\n";
     human << "  tracker: " << out.report.tracker << "\n";
   }
   if (!out.act_status.ok()) {
@@ -216,6 +223,7 @@ void RegisterRun(CLI::App& app, int& exit_code) {
       ->type_name("SPEC");
   run->add_flag("--dry-run", flags->dry_run, "Print the plan; change neither tracker nor state");
   run->add_option("--max-new-issues", flags->max_new_issues, "Most issues filed per run (default 10)");
+  run->add_option("--html", flags->html_path, "Write the HTML report (one self-contained page) here");
   run->add_option("--worklog", flags->worklog_dir, "Write the Markdown worklog into this folder")
       ->type_name("DIR");
   run->add_option("--json", flags->json_path, "Write the JSON report here (- for stdout)")

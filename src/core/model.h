@@ -103,6 +103,8 @@ struct Cluster : Occurrences {
   bool after_deploy = false;
   std::string deploy_revision;
   uint64_t failed_requests = 0;   // request logs of this cluster answered 5xx, 401 or 403
+  // Entries per time bin across the window (RunReport::bin_seconds each).
+  std::vector<uint32_t> timeline;
   double failed_request_share = 0;  // of all the service's requests while it was active
   std::vector<std::string> entry_ids;  // by (timestamp, insertId)
   // Triage.
@@ -126,8 +128,16 @@ struct Totals {
 };
 
 // Everything a report needs about one gardening pass.
+// A revision that first appeared inside the window: a deploy.
+struct DeployMarker {
+  Timestamp at;
+  std::string revision;
+};
+
 struct RunReport {
   std::string service;  // empty: every service
+  std::vector<DeployMarker> deploys;
+  int64_t bin_seconds = 60;  // width of a Cluster::timeline bin
   Window window;
   std::string period;   // as given ("last 1 hour"), or "custom"
   Severity min_severity = Severity::kWarning;

@@ -278,7 +278,9 @@ std::vector<Cluster> BuildClusters(const CorrelationResult& cr, const Correlatio
                                    std::vector<EntryRef>& refs, const std::vector<Template>& templates,
                                    const std::vector<TemplateStats>& stats,
                                    const std::vector<std::string>& instance_names,
-                                   const std::map<int64_t, uint64_t>& requests_per_minute) {
+                                   const std::map<int64_t, uint64_t>& requests_per_minute,
+                                   const Window& window, int64_t bin_seconds) {
+  const int64_t bins = std::max<int64_t>(1, (window.end.seconds - window.start.seconds + bin_seconds - 1) / bin_seconds);
   std::vector<Cluster> clusters(cr.incident_count);
   std::vector<std::map<uint32_t, uint64_t>> per_template(cr.incident_count);
   // Entry ids by (timestamp, insertId), whatever the input order.
@@ -302,6 +304,9 @@ std::vector<Cluster> BuildClusters(const CorrelationResult& cr, const Correlatio
     if (f.revision) c.revisions.insert(cin.revision_names[f.revision]);
     if (f.instance && c.instances.size() < Occurrences::kMaxInstances) c.instances.insert(instance_names[f.instance]);
     ++per_template[k][r.template_index];
+    if (c.timeline.empty()) c.timeline.assign(static_cast<size_t>(bins), 0);
+    const int64_t bin = (r.timestamp.seconds - window.start.seconds) / bin_seconds;
+    if (bin >= 0 && bin < bins) ++c.timeline[static_cast<size_t>(bin)];
     if (f.request && (f.status >= 500 || f.status == 401 || f.status == 403)) ++c.failed_requests;
     if (stats[r.template_index].sample.set && r.insert_id == stats[r.template_index].sample.insert_id) {
       sample_incident[r.template_index] = k;
@@ -410,8 +415,26 @@ StatusOr<RunOutput> RunPass(const RunOptions& options, const std::vector<Source*
     cin.template_error_groups.emplace_back(st.error_groups.begin(), st.error_groups.end());
   }
   CorrelationResult cr = Correlate(cin, options.correlation);
+  // Deploys: revisions first seen inside the window, after the earliest one.
+  {
+    double earliest = 1e300;
+    for (size_t r = 1; r < cin.revision_first.size(); ++r) earliest = std::min(earliest, cin.revision_first[r]);
+    for (size_t r = 1; r < cin.revision_first.size(); ++r) {
+      const double t = cin.revision_first[r];
+      const auto sec = static_cast<int64_t>(t);
+      if (t > earliest && sec > report.window.start.seconds + 60) {
+        report.deploys.push_back({Timestamp{sec, static_cast<int32_t>((t - static_cast<double>(sec)) * 1e9)},
+                                  cin.revision_names[r]});
+      }
+    }
+    std::sort(report.deploys.begin(), report.deploys.end(),
+              [](const DeployMarker& a, const DeployMarker& b) { return a.at < b.at; });
+  }
+  // Timeline bins: a minute each, or wider so a long window has at most 240.
+  const int64_t span = std::max<int64_t>(1, report.window.end.seconds - report.window.start.seconds);
+  report.bin_seconds = std::max<int64_t>(60, (span + 239) / 240 / 60 * 60);
   std::vector<Cluster> clusters = BuildClusters(cr, cin, refs, out.templates, out.stats, instance_names,
-                                                collector.requests_per_minute());
+                                                collector.requests_per_minute(), report.window, report.bin_seconds);
   for (Cluster& c : clusters) TriageCluster(c, out.templates, out.stats, options.triage);
   std::sort(clusters.begin(), clusters.end(), [](const Cluster& a, const Cluster& b) {
     if (a.priority != b.priority) return a.priority < b.priority;
