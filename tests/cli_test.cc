@@ -197,5 +197,24 @@ TEST(Cli, TemplateIdsAreStableAcrossRunsSharingAState) {
   EXPECT_NE(id_of(alone.output, "Cache warmed in <NUM> ms for region <*>"), id1) << alone.output;
 }
 
+TEST(Cli, ConfigExampleValidatesAndBadConfigsNameFileAndLine) {
+  TempDir dir;
+  CommandResult example = RunCommand(Binary() + " config --example > " + Quote(dir / "example.toml"));
+  ASSERT_EQ(example.exit_code, 0) << example.output;
+  CommandResult ok = RunCommand(Binary() + " config validate " + Quote(dir / "example.toml"));
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("OK"), std::string::npos) << ok.output;
+  WriteText(dir / "bad.toml", "[triage]\np1_min_errors = \"many\"\nunknown_key = 1\n");
+  CommandResult bad = RunCommand(Binary() + " config validate " + Quote(dir / "bad.toml"));
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("bad.toml:2:"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("bad.toml:3:1: unknown key 'unknown_key'"), std::string::npos) << bad.output;
+  // run refuses a bad config before reading anything.
+  WriteText(dir / "logs.ndjson", kGood);
+  CommandResult run = RunCommand(RunArgs(dir, dir / "logs.ndjson", "--config " + Quote(dir / "bad.toml")));
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out/result.json"));
+}
+
 }  // namespace
 }  // namespace lg::test
