@@ -3,6 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <signal.h>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <thread>
 #include <filesystem>
 
 #include "test_util.h"
@@ -214,6 +219,66 @@ TEST(Cli, ConfigExampleValidatesAndBadConfigsNameFileAndLine) {
   CommandResult run = RunCommand(RunArgs(dir, dir / "logs.ndjson", "--config " + Quote(dir / "bad.toml")));
   EXPECT_EQ(run.exit_code, 2) << run.output;
   EXPECT_FALSE(std::filesystem::exists(dir / "out/result.json"));
+}
+
+// An entry of service "api" stamped with the current time.
+std::string EntryNow(int n) {
+  const auto now = std::chrono::system_clock::now();
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+  const std::time_t secs = static_cast<std::time_t>(us / 1000000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return "{\"insertId\":\"w" + std::to_string(n) +
+         "\",\"logName\":\"projects/p/logs/run.googleapis.com%2Fstderr\",\"resource\":{\"type\":\"cloud_run_revision\","
+         "\"labels\":{\"service_name\":\"api\"}},\"severity\":\"ERROR\",\"textPayload\":\"Redis error 111 at 10.0.0." +
+         std::to_string(n % 250) + ":6379\",\"timestamp\":\"" + buf + "." + std::to_string(1000000 + us % 1000000).substr(1) +
+         "Z\"}\n";
+}
+
+TEST(Cli, WatchRunsPassesOverAGrowingFileAndStopsOnSigterm) {
+  TempDir dir;
+  WriteText(dir / "logs.ndjson", "");
+  const std::string out = dir / "watch.txt";
+  RunCommand(Binary() + " watch --every 1s --source " + Quote(dir / "logs.ndjson") + " --service api --tracker local:" +
+             Quote(dir / "t.db") + " --state sqlite:" + Quote(dir / "s.db") + " > " + Quote(out) + " 2>&1 & echo $! > " +
+             Quote(dir / "pid"));
+  const int pid = std::atoi(Slurp(dir / "pid").c_str());
+  ASSERT_GT(pid, 0);
+  int appended = 0;
+  auto passes = [&] {
+    const std::string text = Slurp(out);
+    size_t n = 0;
+    for (size_t p = 0; (p = text.find(" pass ", p)) != std::string::npos; ++p) ++n;
+    return n;
+  };
+  for (int i = 0; i < 100 && passes() < 3; ++i) {
+    std::ofstream(dir / "logs.ndjson", std::ios::app) << EntryNow(appended++);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_GE(passes(), 3u) << Slurp(out);
+  ::kill(pid, SIGTERM);
+  for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_NE(::kill(pid, 0), 0) << "watch did not stop";
+  const std::string text = Slurp(out);
+  EXPECT_NE(text.find("stopped after"), std::string::npos) << text;
+  // Every entry written before the last pass's end was gardened exactly once:
+  // the windows meet without gaps or overlaps.
+  uint64_t gardened = 0;
+  for (size_t p = 0; (p = text.find("Z: ", p)) != std::string::npos; ++p) gardened += std::strtoull(text.c_str() + p + 3, nullptr, 10);
+  EXPECT_GT(gardened, 0u) << text;
+  EXPECT_LE(gardened, static_cast<uint64_t>(appended)) << text;
+  // State intact: the next pass continues from the watermark, the tracker opens.
+  CommandResult list = RunCommand(Binary() + " issues list --tracker local:" + Quote(dir / "t.db"));
+  EXPECT_EQ(list.exit_code, 0) << list.output;
+  CommandResult again = RunCommand(Binary() + " watch --every 1s --max-passes 1 --source " + Quote(dir / "logs.ndjson") +
+                                   " --service api --tracker local:" + Quote(dir / "t.db") + " --state sqlite:" +
+                                   Quote(dir / "s.db"));
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  uint64_t rest = 0;
+  for (size_t p = 0; (p = again.output.find("Z: ", p)) != std::string::npos; ++p) rest += std::strtoull(again.output.c_str() + p + 3, nullptr, 10);
+  EXPECT_EQ(gardened + rest, static_cast<uint64_t>(appended)) << text << again.output;
 }
 
 }  // namespace

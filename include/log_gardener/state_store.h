@@ -59,6 +59,10 @@ class StateStore {
   virtual StatusOr<std::vector<StoredTemplate>> LoadTemplates(const std::vector<std::string>& groups) = 0;
   // Inserts or updates by id: the text becomes the given one, counts add up.
   virtual Status SaveTemplates(const std::vector<StoredTemplate>& templates) = 0;
+  // Where a series of passes (watch, --period latest) got to: the end of the
+  // last window done, RFC 3339, by a key naming the sources and service.
+  virtual StatusOr<std::optional<std::string>> GetWatermark(std::string_view key) = 0;
+  virtual Status SetWatermark(std::string_view key, std::string_view at) = 0;
   virtual std::string Describe() const = 0;
 };
 

@@ -27,6 +27,7 @@ void RegisterRun(CLI::App& app, int& exit_code);
 void RegisterIssues(CLI::App& app, int& exit_code);
 void RegisterTemplates(CLI::App& app, int& exit_code);
 void RegisterConfig(CLI::App& app, int& exit_code);
+void RegisterWatch(CLI::App& app, int& exit_code);
 
 }  // namespace lg::cli
 

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   lg::cli::RegisterIssues(app, exit_code);
   lg::cli::RegisterTemplates(app, exit_code);
   lg::cli::RegisterConfig(app, exit_code);
+  lg::cli::RegisterWatch(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

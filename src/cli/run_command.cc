@@ -1,6 +1,10 @@
 // `log-gardener run`: one gardening pass.
 #include <unistd.h>
 
+#include <algorithm>
+#include <csignal>
+#include <thread>
+
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -79,7 +83,16 @@ StatusOr<Window> ResolveWindow(const RunFlags& f, Timestamp now, std::string& pe
   return w;
 }
 
-int Run(const RunFlags& f) {
+// What a pass did, for `watch`'s one line per pass.
+struct PassSummary {
+  Window window;
+  uint64_t selected = 0;
+  size_t clusters = 0;
+  int created = 0;
+  int commented = 0;
+};
+
+int Run(const RunFlags& f, PassSummary* summary = nullptr) {
   if (!f.tz.empty()) {
     ::setenv("TZ", f.tz.c_str(), 1);
     ::tzset();
@@ -148,6 +161,14 @@ int Run(const RunFlags& f) {
   out.report.duration_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
+  if (summary) {
+    summary->window = out.report.window;
+    summary->selected = out.report.totals.selected;
+    summary->clusters = out.report.clusters.size();
+    summary->created = out.report.created + out.report.regressions;
+    summary->commented = out.report.commented;
+  }
+
   // Reports: all or nothing.
   StagedFiles files;
   std::string worklog_path;
@@ -189,7 +210,147 @@ int Run(const RunFlags& f) {
   return kExitOk;
 }
 
+// The options `run` and `watch` share.
+void AddRunOptions(CLI::App* cmd, RunFlags& f) {
+  cmd->add_option("--source", f.sources,
+                  "Where entries come from: file:PATH, a bare PATH, or - (stdin). The format "
+                  "(gcloud JSON array or NDJSON) is detected. Repeatable.")
+      ->type_name("SPEC");
+  cmd->add_option("--service", f.service,
+                  "Only this service (resource.labels.service_name, or function_name, job_name, "
+                  "module_id, container_name)");
+  cmd->add_option("--period", f.period,
+                  "Window ending now: \"last 1 hour\", 90m, 1h30m, \"last 24 hours\" "
+                  "(default: last 1 hour)");
+  cmd->add_option("--since", f.since, "Window start: RFC 3339, now, or relative (-90m)");
+  cmd->add_option("--until", f.until, "Window end, exclusive (default: now)");
+  cmd->add_option("--now", f.now, "Pin the clock (RFC 3339) for reproducible runs");
+  cmd->add_option("--min-severity", f.min_severity,
+                  "Lowest severity clustered (default WARNING; NOTICE allowed)");
+  cmd->add_option("--tracker", f.tracker,
+                  "Issue tracker: local:PATH (SQLite, default local:.log-gardener/gardener.db)")
+      ->type_name("SPEC");
+  cmd->add_option("--state", f.state,
+                  "State store: sqlite:PATH (default: the local tracker's file)")
+      ->type_name("SPEC");
+  cmd->add_flag("--dry-run", f.dry_run, "Print the plan; change neither tracker nor state");
+  cmd->add_option("--max-new-issues", f.max_new_issues, "Most issues filed per run (default 10)");
+  cmd->add_option("--html", f.html_path, "Write the HTML report (one self-contained page) here");
+  cmd->add_option("--worklog", f.worklog_dir, "Write the Markdown worklog into this folder")
+      ->type_name("DIR");
+  cmd->add_option("--json", f.json_path, "Write the JSON report here (- for stdout)")
+      ->type_name("FILE");
+  cmd->add_flag("--skip-bad-entries", f.skip_bad_entries,
+                "Count and report undecodable entries instead of stopping (exit 3)");
+  cmd->add_option("--tz", f.tz, "Time zone for local times in the worklog (e.g. Europe/Berlin)");
+  cmd->add_option("--label", f.label, "Label put on filed issues (default log-gardener)");
+  cmd->add_option("--github-api", f.github.api, "GitHub API base URL (Enterprise, tests); default https://api.github.com");
+  cmd->add_option("--github-token-file", f.github.token_file, "read the GitHub token from this file (else GITHUB_TOKEN)");
+  cmd->add_option("--github-auth-scheme", f.github.auth_scheme, "Authorization scheme: Bearer (default) or token");
+  cmd->add_option("--github-accept", f.github.accept, "Accept header (default application/vnd.github+json)");
+  cmd->add_option("--config", f.config,
+                  "TOML config (triage rules, correlation thresholds); default ./log-gardener.toml, then "
+                  "~/.config/log-gardener/config.toml; see `log-gardener config --example`");
+  cmd->add_flag("--quiet,-q", f.quiet, "Print nothing but errors");
+}
+
+volatile std::sig_atomic_t g_stop = 0;
+void OnStopSignal(int) { g_stop = 1; }
+
+// `watch`: passes on a schedule. Each pass gardens [watermark, now): the
+// watermark (the last pass's end, kept in the state store per sources and
+// service) makes windows meet exactly, so nothing between two passes is
+// missed or counted twice; the first pass looks back one interval. SIGINT or
+// SIGTERM lets the current pass finish, then stops.
+int Watch(const RunFlags& base, const std::string& every_text, int max_passes) {
+  auto every = ParseDurationSeconds(every_text);
+  if (!every.ok() || *every < 1) {
+    return ReportError(Status::InvalidArgument(fmt::format("--every {}: give a duration of a second or more "
+                                                           "(30s, 5m, 1h)", every_text)),
+                       false);
+  }
+  if (!base.period.empty() || !base.since.empty() || !base.until.empty() || !base.now.empty()) {
+    return ReportError(Status::InvalidArgument("watch chooses each pass's window itself (from the last pass's "
+                                               "end); drop --period, --since, --until and --now"),
+                       false);
+  }
+  if (base.sources.empty() || std::find(base.sources.begin(), base.sources.end(), "-") != base.sources.end()) {
+    return ReportError(Status::InvalidArgument("watch needs --source files it can read again each pass (not -)"),
+                       false);
+  }
+  std::string key = "watch|" + base.service;
+  for (const auto& src : base.sources) key += "|" + src;
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+  SystemClock clock;
+  int passes = 0;
+  const double interval = *every;
+  while (!g_stop) {
+    const auto tick = std::chrono::steady_clock::now();
+    const Timestamp now = clock.Now();
+    Timestamp start{now.seconds - static_cast<int64_t>(interval), now.nanos};
+    {
+      auto state = OpenState(base.state, base.tracker);
+      if (!state.ok()) return ReportError(state.status(), false);
+      auto mark = (*state)->GetWatermark(key);
+      if (!mark.ok()) return ReportError(mark.status(), false);
+      if (*mark) {
+        auto t = ParseTimestamp(**mark);
+        if (t.ok()) start = *t;
+      }
+    }
+    if (start < now) {
+      RunFlags f = base;
+      f.since = FormatTimestamp(start);
+      f.until = FormatTimestamp(now);
+      f.quiet = true;
+      PassSummary sum;
+      const int code = Run(f, &sum);
+      ++passes;
+      if (code == kExitUsage || code == kExitBadInput) return code;
+      if (code == kExitOk) {
+        auto state = OpenState(base.state, base.tracker);
+        if (!state.ok()) return ReportError(state.status(), false);
+        if (Status s = (*state)->SetWatermark(key, FormatTimestamp(now)); !s.ok()) return ReportError(s, false);
+      }
+      std::cout << fmt::format("{} pass {}: {} → {}: {} entries, {} clusters, {} filed, {} updated{}\n",
+                               FormatTimestamp(clock.Now()), passes, FormatTimestamp(start), FormatTimestamp(now),
+                               sum.selected, sum.clusters, sum.created, sum.commented,
+                               code == kExitOk ? "" : " (failed part-way; the next pass retries)")
+                << std::flush;
+    }
+    if (max_passes > 0 && passes >= max_passes) break;
+    // Sleep to the next tick, waking for a stop signal.
+    const auto next = tick + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                 std::chrono::duration<double>(interval));
+    while (!g_stop && std::chrono::steady_clock::now() < next) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  std::cout << fmt::format("watch: stopped after {} passes; state kept\n", passes) << std::flush;
+  return kExitOk;
+}
+
 }  // namespace
+
+void RegisterWatch(CLI::App& app, int& exit_code) {
+  auto flags = std::make_shared<RunFlags>();
+  auto every = std::make_shared<std::string>("1h");
+  auto max_passes = std::make_shared<int>(0);
+  CLI::App* cmd = app.add_subcommand("watch", "Gardening passes on a schedule, each continuing where the last ended");
+  cmd->footer(
+      "Examples:\n"
+      "  log-gardener watch --every 1h --source logs.ndjson --service my-api --worklog worklogs/\n"
+      "  log-gardener watch --every 5m --source export.json --tracker github:org/repo\n"
+      "Stops on Ctrl-C or SIGTERM after the current pass; the next watch continues from the last pass.");
+  AddRunOptions(cmd, *flags);
+  cmd->add_option("--every", *every, "Time between passes (30s, 5m, 1h; default 1h)");
+  cmd->add_option("--max-passes", *max_passes, "Stop after this many passes (default: until stopped)");
+  cmd->callback([flags, every, max_passes, &exit_code] { exit_code = Watch(*flags, *every, *max_passes); });
+}
 
 void RegisterRun(CLI::App& app, int& exit_code) {
   auto flags = std::make_shared<RunFlags>();
@@ -200,46 +361,7 @@ void RegisterRun(CLI::App& app, int& exit_code) {
       "  log-gardener run --source file:export.ndjson --since 2025-09-15T15:00:00Z \\\n"
       "      --until 2025-09-15T16:00:00Z --worklog worklogs/ --json result.json\n"
       "  gcloud logging read 'severity>=WARNING' --format=json | log-gardener run --source - --dry-run");
-  run->add_option("--source", flags->sources,
-                  "Where entries come from: file:PATH, a bare PATH, or - (stdin). The format "
-                  "(gcloud JSON array or NDJSON) is detected. Repeatable.")
-      ->type_name("SPEC");
-  run->add_option("--service", flags->service,
-                  "Only this service (resource.labels.service_name, or function_name, job_name, "
-                  "module_id, container_name)");
-  run->add_option("--period", flags->period,
-                  "Window ending now: \"last 1 hour\", 90m, 1h30m, \"last 24 hours\" "
-                  "(default: last 1 hour)");
-  run->add_option("--since", flags->since, "Window start: RFC 3339, now, or relative (-90m)");
-  run->add_option("--until", flags->until, "Window end, exclusive (default: now)");
-  run->add_option("--now", flags->now, "Pin the clock (RFC 3339) for reproducible runs");
-  run->add_option("--min-severity", flags->min_severity,
-                  "Lowest severity clustered (default WARNING; NOTICE allowed)");
-  run->add_option("--tracker", flags->tracker,
-                  "Issue tracker: local:PATH (SQLite, default local:.log-gardener/gardener.db)")
-      ->type_name("SPEC");
-  run->add_option("--state", flags->state,
-                  "State store: sqlite:PATH (default: the local tracker's file)")
-      ->type_name("SPEC");
-  run->add_flag("--dry-run", flags->dry_run, "Print the plan; change neither tracker nor state");
-  run->add_option("--max-new-issues", flags->max_new_issues, "Most issues filed per run (default 10)");
-  run->add_option("--html", flags->html_path, "Write the HTML report (one self-contained page) here");
-  run->add_option("--worklog", flags->worklog_dir, "Write the Markdown worklog into this folder")
-      ->type_name("DIR");
-  run->add_option("--json", flags->json_path, "Write the JSON report here (- for stdout)")
-      ->type_name("FILE");
-  run->add_flag("--skip-bad-entries", flags->skip_bad_entries,
-                "Count and report undecodable entries instead of stopping (exit 3)");
-  run->add_option("--tz", flags->tz, "Time zone for local times in the worklog (e.g. Europe/Berlin)");
-  run->add_option("--label", flags->label, "Label put on filed issues (default log-gardener)");
-  run->add_option("--github-api", flags->github.api, "GitHub API base URL (Enterprise, tests); default https://api.github.com");
-  run->add_option("--github-token-file", flags->github.token_file, "read the GitHub token from this file (else GITHUB_TOKEN)");
-  run->add_option("--github-auth-scheme", flags->github.auth_scheme, "Authorization scheme: Bearer (default) or token");
-  run->add_option("--github-accept", flags->github.accept, "Accept header (default application/vnd.github+json)");
-  run->add_option("--config", flags->config,
-                  "TOML config (triage rules, correlation thresholds); default ./log-gardener.toml, then "
-                  "~/.config/log-gardener/config.toml; see `log-gardener config --example`");
-  run->add_flag("--quiet,-q", flags->quiet, "Print nothing but errors");
+  AddRunOptions(run, *flags);
   run->callback([flags, &exit_code] { exit_code = Run(*flags); });
 }
 

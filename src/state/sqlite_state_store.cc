@@ -45,6 +45,10 @@ CREATE TABLE IF NOT EXISTS state_templates (
   count INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS state_templates_grp ON state_templates (grp);
+CREATE TABLE IF NOT EXISTS state_watermarks (
+  key TEXT PRIMARY KEY,
+  at  TEXT NOT NULL
+);
 )sql";
 
 }  // namespace
@@ -167,6 +171,23 @@ Status SqliteStateStore::SaveTemplates(const std::vector<StoredTemplate>& templa
     }
   }
   return db_->Exec("COMMIT");
+}
+
+StatusOr<std::optional<std::string>> SqliteStateStore::GetWatermark(std::string_view key) {
+  auto st = db_->Prepare("SELECT at FROM state_watermarks WHERE key = ?");
+  if (!st.ok()) return st.status();
+  st->Bind(1, key);
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(st->ColumnText(0));
+}
+
+Status SqliteStateStore::SetWatermark(std::string_view key, std::string_view at) {
+  auto st = db_->Prepare(
+      "INSERT INTO state_watermarks (key, at) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET at = excluded.at");
+  if (!st.ok()) return st.status();
+  return st->Bind(1, key).Bind(2, at).Run();
 }
 
 }  // namespace lg

@@ -22,6 +22,8 @@ class SqliteStateStore : public StateStore {
   Status RecordRun(const RunRecord& run) override;
   StatusOr<std::vector<StoredTemplate>> LoadTemplates(const std::vector<std::string>& groups) override;
   Status SaveTemplates(const std::vector<StoredTemplate>& templates) override;
+  StatusOr<std::optional<std::string>> GetWatermark(std::string_view key) override;
+  Status SetWatermark(std::string_view key, std::string_view at) override;
   std::string Describe() const override { return "sqlite:" + db_->path(); }
 
  private:

@@ -92,4 +92,15 @@ Status MemoryStateStore::SaveTemplates(const std::vector<StoredTemplate>& templa
   return Status::Ok();
 }
 
+StatusOr<std::optional<std::string>> MemoryStateStore::GetWatermark(std::string_view key) {
+  auto it = watermarks_.find(key);
+  if (it == watermarks_.end()) return std::optional<std::string>();
+  return std::optional<std::string>(it->second);
+}
+
+Status MemoryStateStore::SetWatermark(std::string_view key, std::string_view at) {
+  watermarks_[std::string(key)] = std::string(at);
+  return Status::Ok();
+}
+
 }  // namespace lg::testing

@@ -54,6 +54,8 @@ class MemoryStateStore : public StateStore {
   Status RecordRun(const RunRecord& run) override;
   StatusOr<std::vector<StoredTemplate>> LoadTemplates(const std::vector<std::string>& groups) override;
   Status SaveTemplates(const std::vector<StoredTemplate>& templates) override;
+  StatusOr<std::optional<std::string>> GetWatermark(std::string_view key) override;
+  Status SetWatermark(std::string_view key, std::string_view at) override;
   std::string Describe() const override { return "memory"; }
   size_t runs = 0;
 
@@ -61,6 +63,7 @@ class MemoryStateStore : public StateStore {
   std::map<std::string, int64_t, std::less<>> fingerprints_;
   std::map<std::string, JournalRecord, std::less<>> journal_;
   std::map<uint64_t, StoredTemplate> templates_;
+  std::map<std::string, std::string, std::less<>> watermarks_;
 };
 
 }  // namespace lg::testing
