@@ -281,5 +281,25 @@ TEST(Cli, WatchRunsPassesOverAGrowingFileAndStopsOnSigterm) {
   EXPECT_EQ(gardened + rest, static_cast<uint64_t>(appended)) << text << again.output;
 }
 
+TEST(Cli, ConfigAliasesImpactAndScrubPatternsApply) {
+  TempDir dir;
+  WriteText(dir / "team.toml",
+            "[services]\nbackend = \"api\"\n[impact]\napi = \"Checkout is down for customers\"\n"
+            "[scrub]\npatterns = [\"acme-key-[0-9a-f]{8}\"]\n");
+  WriteText(dir / "logs.ndjson",
+            R"({"insertId":"k1","logName":"projects/p/logs/run.googleapis.com%2Fstderr","resource":{"type":"cloud_run_revision","labels":{"service_name":"api"}},"severity":"ERROR","textPayload":"upstream refused key acme-key-0badc0de","timestamp":"2025-09-15T15:10:00Z"})"
+            "\n");
+  CommandResult r = RunCommand(Binary() + " run --config " + Quote(dir / "team.toml") + " --source " +
+                               Quote(dir / "logs.ndjson") + " --service backend --since 2025-09-15T15:00:00Z" +
+                               " --until 2025-09-15T16:00:00Z --tracker local:" + Quote(dir / "t.db") + " --json " +
+                               Quote(dir / "r.json") + " -q");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string report = Slurp(dir / "r.json");
+  EXPECT_NE(report.find("\"service\": \"api\""), std::string::npos) << "the alias resolved";
+  CommandResult exported = RunCommand(Binary() + " issues export --tracker local:" + Quote(dir / "t.db"));
+  EXPECT_EQ(exported.output.find("acme-key-0badc0de"), std::string::npos) << exported.output;
+  EXPECT_NE(exported.output.find("Checkout is down for customers"), std::string::npos) << exported.output;
+}
+
 }  // namespace
 }  // namespace lg::test

@@ -75,6 +75,7 @@ std::string RenderIssueBody(const Cluster& c, const RenderContext& ctx, int64_t 
     out += fmt::format("- Revisions: {}\n", revs);
   }
   out += fmt::format("- Priority: P{} ({})\n", c.priority, c.priority_reason);
+  if (!c.impact.empty()) out += fmt::format("- Business impact: {}\n", SafeText(c.impact, 300));
   out += "\n## Key symptoms\n";
   AppendSymptoms(out, c, ctx);
   out += "\n## Sample entry\n";

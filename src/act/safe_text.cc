@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <memory>
+
+#include <re2/re2.h>
 
 namespace lg {
 namespace {
@@ -197,7 +200,21 @@ void RedactCards(std::string& s) {
   }
 }
 
+std::vector<std::unique_ptr<re2::RE2>>& ExtraPatterns() {
+  static std::vector<std::unique_ptr<re2::RE2>> patterns;
+  return patterns;
+}
+
 }  // namespace
+
+void SetExtraScrubPatterns(const std::vector<std::string>& patterns) {
+  auto& out = ExtraPatterns();
+  out.clear();
+  for (const auto& p : patterns) {
+    auto re = std::make_unique<re2::RE2>(p, re2::RE2::Quiet);
+    if (re->ok()) out.push_back(std::move(re));
+  }
+}
 
 std::string ScrubSecrets(std::string_view text) {
   std::string s(text);
@@ -213,6 +230,7 @@ std::string ScrubSecrets(std::string_view text) {
   RedactBearer(s);
   RedactKeyValues(s);
   RedactCards(s);
+  for (const auto& re : ExtraPatterns()) re2::RE2::GlobalReplace(&s, *re, "[REDACTED]");
   return s;
 }
 

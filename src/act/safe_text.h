@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lg {
 
@@ -13,6 +14,12 @@ namespace lg {
 // (ghp_, gho_, ghs_, github_pat_); AWS access key ids (AKIA...); JWTs; PEM
 // private keys; passwords in URLs (scheme://user:pass@host).
 std::string ScrubSecrets(std::string_view text);
+
+// Adds the user's own secret patterns (RE2) to what ScrubSecrets removes, for
+// the whole process (the config's [scrub] patterns; set once at start-up,
+// before any rendering). Invalid patterns are skipped (the config loader
+// reports them).
+void SetExtraScrubPatterns(const std::vector<std::string>& patterns);
 
 // Neutralizes @mentions, #123 and owner/repo#123 references with a zero-width
 // joiner so the tracker links and pings nobody; removes control characters

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "act/safe_text.h"
 #include "cli/commands.h"
 #include "cli/specs.h"
 #include "config/config.h"
@@ -35,7 +36,7 @@ struct RunFlags {
   std::string since;
   std::string until;
   std::string now;
-  std::string min_severity = "WARNING";
+  std::string min_severity;  // empty: the config's, else WARNING
   std::string tracker;
   std::string state;
   bool dry_run = false;
@@ -45,7 +46,7 @@ struct RunFlags {
   std::string json_path;
   bool skip_bad_entries = false;
   std::string tz;
-  std::string label = "log-gardener";
+  std::string label;  // empty: the config's, else log-gardener
   std::string config;
   GitHubFlags github;
   bool quiet = false;
@@ -92,7 +93,23 @@ struct PassSummary {
   int commented = 0;
 };
 
-int Run(const RunFlags& f, PassSummary* summary = nullptr) {
+// The flags over the config's defaults; a service alias resolved.
+RunFlags Merge(const RunFlags& in, const Config& config) {
+  RunFlags f = in;
+  if (f.period.empty() && f.since.empty() && f.until.empty()) f.period = config.run.period;
+  if (f.min_severity.empty()) f.min_severity = config.run.min_severity.empty() ? "WARNING" : config.run.min_severity;
+  if (f.tracker.empty()) f.tracker = config.run.tracker;
+  if (f.state.empty()) f.state = config.run.state;
+  if (f.label.empty()) f.label = config.run.label.empty() ? "log-gardener" : config.run.label;
+  if (auto it = config.service_aliases.find(f.service); it != config.service_aliases.end()) f.service = it->second;
+  return f;
+}
+
+int Run(const RunFlags& in, PassSummary* summary = nullptr) {
+  auto config = FindConfig(in.config);
+  if (!config.ok()) return ReportError(config.status(), false);
+  const RunFlags f = Merge(in, *config);
+  SetExtraScrubPatterns(config->scrub_patterns);
   if (!f.tz.empty()) {
     ::setenv("TZ", f.tz.c_str(), 1);
     ::tzset();
@@ -107,11 +124,13 @@ int Run(const RunFlags& f, PassSummary* summary = nullptr) {
     clock = std::make_unique<SystemClock>();
   }
 
-  auto config = FindConfig(f.config);
-  if (!config.ok()) return ReportError(config.status(), false);
+
   RunOptions options;
   options.triage = config->triage;
   options.correlation = config->correlation;
+  if (auto it = config->service_impact.find(f.service); it != config->service_impact.end()) {
+    options.triage.service_impact = it->second;
+  }
   options.service = f.service;
   auto window = ResolveWindow(f, clock->Now(), options.period);
   if (!window.ok()) return ReportError(window.status(), false);
@@ -262,7 +281,11 @@ void OnStopSignal(int) { g_stop = 1; }
 // service) makes windows meet exactly, so nothing between two passes is
 // missed or counted twice; the first pass looks back one interval. SIGINT or
 // SIGTERM lets the current pass finish, then stops.
-int Watch(const RunFlags& base, const std::string& every_text, int max_passes) {
+int Watch(const RunFlags& flags, const std::string& every_text, int max_passes) {
+  auto config = FindConfig(flags.config);
+  if (!config.ok()) return ReportError(config.status(), false);
+  RunFlags base = Merge(flags, *config);
+  base.period = flags.period;  // watch sets the windows; a config period does not apply
   auto every = ParseDurationSeconds(every_text);
   if (!every.ok() || *every < 1) {
     return ReportError(Status::InvalidArgument(fmt::format("--every {}: give a duration of a second or more "

@@ -9,6 +9,8 @@
 
 #include <toml++/toml.h>
 
+#include <re2/re2.h>
+
 #include "core/file_util.h"
 
 namespace lg {
@@ -110,6 +112,26 @@ Key SeverityKey(std::string_view section, std::string_view name, std::string_vie
           "a severity name (DEBUG … EMERGENCY)"};
 }
 
+template <typename Get>
+Key Text(std::string_view section, std::string_view name, std::string_view doc, Get get) {
+  return {section, name, doc,
+          [get](Config& c, const toml::node& n) {
+            auto v = n.value<std::string>();
+            if (!v) return false;
+            get(c) = *v;
+            return true;
+          },
+          [get](Config c) {
+            std::string s = "\"";
+            for (char ch : get(c)) {
+              if (ch == '"' || ch == '\\') s += '\\';
+              s += ch;
+            }
+            return s + "\"";
+          },
+          "a string"};
+}
+
 std::string TomlString(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
@@ -177,6 +199,20 @@ const std::vector<Key>& Keys() {
                       [](Config& c) -> size_t& { return c.triage.max_name_chars; }));
     k.push_back(Words("triage", "impact", "Business impact written for P0, P1, P2 and P3 (four strings).",
                       [](Config& c) -> std::vector<std::string>& { return c.triage.impact; }));
+    // [run]
+    k.push_back(Text("run", "period", "Default window of run (last 1 hour, 90m, last 24 hours); empty means last 1 hour.",
+                     [](Config& c) -> std::string& { return c.run.period; }));
+    k.push_back(Text("run", "min_severity", "Default lowest severity clustered; empty: WARNING.",
+                     [](Config& c) -> std::string& { return c.run.min_severity; }));
+    k.push_back(Text("run", "tracker", "Default --tracker (local:PATH or github:OWNER/REPO); empty: local.",
+                     [](Config& c) -> std::string& { return c.run.tracker; }));
+    k.push_back(Text("run", "state", "Default --state (sqlite:PATH); empty: the local tracker's file.",
+                     [](Config& c) -> std::string& { return c.run.state; }));
+    k.push_back(Text("run", "label", "Default label on filed issues; empty: log-gardener.",
+                     [](Config& c) -> std::string& { return c.run.label; }));
+    k.push_back(Words("scrub", "patterns",
+                      "Extra secrets to scrub before anything is posted: RE2 regular expressions.",
+                      [](Config& c) -> std::vector<std::string>& { return c.scrub_patterns; }));
     // [correlation]
     k.push_back(Unit("correlation", "trace_share",
                      "Trace evidence: share of one template's request traces that also hold the other...",
@@ -261,10 +297,23 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& path) {
   for (auto&& [section_key, section_node] : root) {
     const std::string section(section_key.str());
     const toml::table* table = section_node.as_table();
+    if ((section == "services" || section == "impact") && table) {
+      auto& map = section == "services" ? config.service_aliases : config.service_impact;
+      for (auto&& [key, node] : *table) {
+        auto v = node.value<std::string>();
+        if (!v) {
+          errors.push_back(fmt::format("{}: [{}] {} must be a string", Where(path, node.source()), section, key.str()));
+        } else {
+          map[std::string(key.str())] = *v;
+        }
+      }
+      continue;
+    }
     bool known_section = false;
     for (const Key& k : Keys()) known_section |= k.section == section;
     if (!known_section || !table) {
-      errors.push_back(fmt::format("{}: unknown {} '{}' (known tables: [triage], [correlation])",
+      errors.push_back(fmt::format("{}: unknown {} '{}' (known tables: [run], [services], [impact], [scrub], "
+                                   "[triage], [correlation])",
                                    Where(path, section_key.source()), table ? "table" : "key", section));
       continue;
     }
@@ -283,6 +332,13 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& path) {
                                      def->expected));
       }
     }
+  }
+  for (const auto& p : config.scrub_patterns) {
+    re2::RE2 re(p, re2::RE2::Quiet);
+    if (!re.ok()) errors.push_back(fmt::format("{}: [scrub] pattern '{}' is not a valid RE2 expression: {}", path, p, re.error()));
+  }
+  if (!config.run.min_severity.empty() && !ParseSeverity(config.run.min_severity)) {
+    errors.push_back(fmt::format("{}: [run] min_severity '{}' is not a severity", path, config.run.min_severity));
   }
   if (config.triage.impact.size() != 4) {
     errors.push_back(fmt::format("{}: [triage] impact must list four strings, for P0, P1, P2 and P3", path));
@@ -328,6 +384,12 @@ std::string ExampleConfig() {
   for (const Key& k : Keys()) {
     if (k.section != section) {
       section = k.section;
+      if (section == "scrub") {
+        out += "\n# Service aliases: --service backend means netra-backend-staging.\n[services]\n"
+               "# backend = \"netra-backend-staging\"\n"
+               "\n# Business impact per service, written into issues and the worklog.\n[impact]\n"
+               "# \"netra-backend-staging\" = \"Chat and agents unavailable for every customer\"\n";
+      }
       out += fmt::format("\n[{}]\n", section);
     }
     out += fmt::format("# {}\n{} = {}\n", k.doc, k.name, k.show(defaults));

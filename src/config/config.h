@@ -6,7 +6,9 @@
 #ifndef LOG_GARDENER_CONFIG_CONFIG_H_
 #define LOG_GARDENER_CONFIG_CONFIG_H_
 
+#include <map>
 #include <string>
+#include <vector>
 
 #include "correlate/correlator.h"
 #include "log_gardener/status.h"
@@ -14,9 +16,22 @@
 
 namespace lg {
 
+// Defaults for `run` and `watch` flags (empty: not set; a flag always wins).
+struct RunDefaults {
+  std::string period;
+  std::string min_severity;
+  std::string tracker;
+  std::string state;
+  std::string label;
+};
+
 struct Config {
   TriageRules triage;
   CorrelationOptions correlation;
+  RunDefaults run;
+  std::map<std::string, std::string> service_aliases;  // [services]: alias → service name
+  std::map<std::string, std::string> service_impact;   // [impact]: service → business impact
+  std::vector<std::string> scrub_patterns;             // [scrub] patterns: RE2, checked at load
   std::string path;  // the file it came from; empty for the built-in defaults
 };
 

@@ -66,5 +66,27 @@ TEST(Config, ImpactNeedsFourLevels) {
   EXPECT_NE(std::string(c.status().message()).find("four strings"), std::string::npos);
 }
 
+TEST(Config, RunDefaultsAliasesImpactAndScrubPatterns) {
+  auto c = ParseConfig(
+      "[run]\nperiod = \"last 2 hours\"\nmin_severity = \"ERROR\"\ntracker = \"github:acme/shop\"\n"
+      "[services]\nbackend = \"netra-backend-staging\"\n"
+      "[impact]\n\"netra-backend-staging\" = \"Chat is down for customers\"\n"
+      "[scrub]\npatterns = [\"sk-[A-Za-z0-9]{20,}\"]\n",
+      "team.toml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->run.period, "last 2 hours");
+  EXPECT_EQ(c->run.tracker, "github:acme/shop");
+  EXPECT_EQ(c->service_aliases.at("backend"), "netra-backend-staging");
+  EXPECT_EQ(c->service_impact.at("netra-backend-staging"), "Chat is down for customers");
+  ASSERT_EQ(c->scrub_patterns.size(), 1u);
+  auto bad = ParseConfig("[scrub]\npatterns = [\"([unclosed\"]\n[run]\nmin_severity = \"LOUD\"\n[services]\nx = 3\n",
+                         "bad.toml");
+  ASSERT_FALSE(bad.ok());
+  const std::string m(bad.status().message());
+  EXPECT_NE(m.find("not a valid RE2 expression"), std::string::npos) << m;
+  EXPECT_NE(m.find("'LOUD' is not a severity"), std::string::npos) << m;
+  EXPECT_NE(m.find("bad.toml:6:5: [services] x must be a string"), std::string::npos) << m;
+}
+
 }  // namespace
 }  // namespace lg

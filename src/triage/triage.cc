@@ -203,6 +203,7 @@ void TriageCluster(Cluster& c, const std::vector<Template>& templates,
   c.name = name;
   if (c.after_deploy && c.category == "new") c.category = "regression";
   c.impact = c.priority < static_cast<int>(rules.impact.size()) ? rules.impact[c.priority] : "";
+  if (!rules.service_impact.empty()) c.impact += (c.impact.empty() ? "" : " — ") + rules.service_impact;
   c.title = MakeTitle(c.category, c.priority, c.name);
 }
 

@@ -40,6 +40,9 @@ struct TriageRules {
   // Longest name, in characters, before the title prefix.
   size_t max_name_chars = 90;
   // Business impact by priority, P0..P3 (a service's own text overrides).
+  // What this service's failure means to the business ([impact] in the
+  // config), added to every cluster's impact.
+  std::string service_impact;
   std::vector<std::string> impact = {"Service down or failing for most users", "A major feature failing for users",
                                      "Degraded or partial service", "Cosmetic or configuration noise"};
 };
