@@ -174,7 +174,22 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
     state = std::move(*st);
   }
 
+  // A progress line on a terminal (stderr), at most four times a second.
+  const bool progress = !f.quiet && ::isatty(2);
+  auto last_draw = std::chrono::steady_clock::now();
+  if (progress) {
+    options.progress = [&](uint64_t entries, uint64_t bytes) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_draw < std::chrono::milliseconds(250)) return;
+      last_draw = now;
+      const double secs = std::chrono::duration<double>(now - wall_start).count();
+      std::cerr << fmt::format("\r  reading: {} entries, {:.1f} MB, {:.1f} MB/s, {:.1f} s   ", entries, bytes / 1e6,
+                               secs > 0 ? bytes / 1e6 / secs : 0.0, secs)
+                << std::flush;
+    };
+  }
   auto result = RunPass(options, sources, **tracker, state.get(), *clock);
+  if (progress) std::cerr << "\r\033[K" << std::flush;
   if (!result.ok()) return ReportError(result.status(), true);
   RunOutput& out = *result;
   out.report.duration_seconds =

@@ -38,6 +38,21 @@ class Collector {
     const LogEntry& e = s.entry;
     if (!options_.service.empty() && ServiceOf(e) != options_.service) return Status::Ok();
     if (!e.timestamp || !options_.window.Contains(*e.timestamp)) return Status::Ok();
+    // The same entry twice (overlapping exports, a retried page) counts once.
+    std::string id = e.insert_id;
+    if (id.empty()) {
+      // No insertId (seen in SIEM exports): derive one from the bytes.
+      id = fmt::format("noid-{:016x}", XXH3_64bits(s.raw.data(), s.raw.size()));
+    }
+    key_buf_.assign(id);
+    key_buf_.append(reinterpret_cast<const char*>(&e.timestamp->seconds), sizeof e.timestamp->seconds);
+    key_buf_.append(reinterpret_cast<const char*>(&e.timestamp->nanos), sizeof e.timestamp->nanos);
+    key_buf_.append(e.log_name);
+    const uint64_t key = XXH3_64bits(key_buf_.data(), key_buf_.size());
+    if (!seen_.insert(key).second) {
+      ++totals_.duplicates_dropped;
+      return Status::Ok();
+    }
     ++totals_.in_scope;
     ++totals_.by_severity[SeverityIndex(e.severity)];
     const double t = static_cast<double>(e.timestamp->seconds) + e.timestamp->nanos * 1e-9;
@@ -59,20 +74,6 @@ class Collector {
     }
     if (e.severity < options_.min_severity) return Status::Ok();
 
-    std::string id = e.insert_id;
-    if (id.empty()) {
-      // No insertId (seen in SIEM exports): derive one from the bytes.
-      id = fmt::format("noid-{:016x}", XXH3_64bits(s.raw.data(), s.raw.size()));
-    }
-    key_buf_.assign(id);
-    key_buf_.append(reinterpret_cast<const char*>(&e.timestamp->seconds), sizeof e.timestamp->seconds);
-    key_buf_.append(reinterpret_cast<const char*>(&e.timestamp->nanos), sizeof e.timestamp->nanos);
-    key_buf_.append(e.log_name);
-    const uint64_t key = XXH3_64bits(key_buf_.data(), key_buf_.size());
-    if (!seen_.insert(key).second) {
-      ++totals_.duplicates_dropped;
-      return Status::Ok();
-    }
     ++totals_.selected;
 
     // Per shape here; shapes become templates in Finish().
@@ -395,9 +396,15 @@ StatusOr<RunOutput> RunPass(const RunOptions& options, const std::vector<Source*
 
   // Collect and mine.
   Collector collector(options, report.totals);
+  uint64_t read_entries = 0, read_bytes = 0;
   for (Source* source : sources) {
     report.sources.push_back(source->Describe());
-    LG_RETURN_IF_ERROR(source->Read([&](const SourcedEntry& s) { return collector.Visit(s); }));
+    LG_RETURN_IF_ERROR(source->Read([&](const SourcedEntry& s) {
+      ++read_entries;
+      read_bytes += s.raw.size();
+      if (options.progress && (read_entries & 0x3fff) == 0) options.progress(read_entries, read_bytes);
+      return collector.Visit(s);
+    }));
     const SourceStats& ss = source->stats();
     report.totals.entries_read += ss.entries_read;
     report.totals.skipped_bad += ss.skipped;

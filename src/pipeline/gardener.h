@@ -4,6 +4,7 @@
 #ifndef LOG_GARDENER_PIPELINE_GARDENER_H_
 #define LOG_GARDENER_PIPELINE_GARDENER_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct RunOptions {
   ActOptions act;
   TriageRules triage;
   CorrelationOptions correlation;
+  // Called now and then while reading (entries so far, bytes so far); the
+  // CLI draws a progress line on a terminal with it.
+  std::function<void(uint64_t entries, uint64_t bytes)> progress;
 };
 
 struct RunOutput {
