@@ -301,5 +301,45 @@ TEST(Cli, ConfigAliasesImpactAndScrubPatternsApply) {
   EXPECT_NE(exported.output.find("Checkout is down for customers"), std::string::npos) << exported.output;
 }
 
+TEST(Cli, CommitWorklogCommitsOnlyTheWorklogAndPushesWhenAsked) {
+  TempDir dir;
+  const std::string git = "git -c user.name=t -c user.email=t@example.com ";
+  ASSERT_EQ(RunCommand("git init -q --bare " + Quote(dir / "remote.git")).exit_code, 0);
+  ASSERT_EQ(RunCommand("git clone -q " + Quote(dir / "remote.git") + " " + Quote(dir / "repo")).exit_code, 0);
+  RunCommand("cd " + Quote(dir / "repo") + " && git config user.name t && git config user.email t@example.com");
+  WriteText(dir / "repo/README", "ops notes\n");
+  ASSERT_EQ(RunCommand("cd " + Quote(dir / "repo") + " && git add README && git commit -qm init && git push -q origin HEAD").exit_code, 0);
+  WriteText(dir / "repo/unrelated.txt", "staged but not ours\n");
+  RunCommand("cd " + Quote(dir / "repo") + " && git add unrelated.txt");
+  WriteText(dir / "logs.ndjson", kGood);
+  auto run = [&](const std::string& now, const std::string& worklog, const std::string& extra) {
+    return RunCommand(Binary() + " run --source " + Quote(dir / "logs.ndjson") +
+                      " --service api --since 2025-09-15T15:00:00Z --until 2025-09-15T16:00:00Z --now " + now +
+                      " --tracker local:" + Quote(dir / "t.db") + " --worklog " + Quote(worklog) + " " + extra);
+  };
+  CommandResult r = run("2025-09-15T16:00:00Z", dir / "repo/worklogs", "--commit-worklog --push");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
+  CommandResult log = RunCommand("git -C " + Quote(dir / "remote.git") + " log --name-only --format=%s -1");
+  EXPECT_NE(log.output.find("log-gardener worklog: api"), std::string::npos) << log.output;
+  EXPECT_NE(log.output.find("worklogs/GCP-LOG-GARDENER-WORKLOG-"), std::string::npos) << log.output;
+  EXPECT_EQ(log.output.find("unrelated.txt"), std::string::npos) << "only the worklog is committed";
+  // A rejected push (the remote moved on) is a warning, never a force.
+  ASSERT_EQ(RunCommand("git clone -q " + Quote(dir / "remote.git") + " " + Quote(dir / "other") + " && cd " +
+                       Quote(dir / "other") + " && echo x > x && git add x && " + git + "commit -qm other && git push -q")
+                .exit_code,
+            0);
+  CommandResult again = run("2025-09-15T17:00:00Z", dir / "repo/worklogs", "--commit-worklog --push");
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("rejected or failed"), std::string::npos) << again.output;
+  CommandResult remote = RunCommand("git -C " + Quote(dir / "remote.git") + " log --format=%s -1");
+  EXPECT_NE(remote.output.find("other"), std::string::npos) << "the remote was not overwritten";
+  // Outside a repository: a warning, the worklog is still written.
+  CommandResult outside = run("2025-09-15T18:00:00Z", dir / "plain", "--commit-worklog");
+  EXPECT_EQ(outside.exit_code, 0) << outside.output;
+  EXPECT_NE(outside.output.find("not inside a git repository"), std::string::npos) << outside.output;
+  EXPECT_EQ(CountFiles(dir / "plain"), 1u);
+}
+
 }  // namespace
 }  // namespace lg::test

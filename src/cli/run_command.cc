@@ -14,8 +14,10 @@
 
 #include <fmt/format.h>
 
+#include "act/render.h"
 #include "act/safe_text.h"
 #include "cli/commands.h"
+#include "cli/git_worklog.h"
 #include "cli/specs.h"
 #include "config/config.h"
 #include "report/html_report.h"
@@ -43,6 +45,8 @@ struct RunFlags {
   int max_new_issues = 10;
   std::string worklog_dir;
   std::string html_path;
+  bool commit_worklog = false;
+  bool push = false;
   std::string json_path;
   bool skip_bad_entries = false;
   std::string tz;
@@ -224,6 +228,14 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
     }
   }
   if (Status s = files.Commit(); !s.ok()) return ReportError(s, false);
+  if (f.commit_worklog && !worklog_path.empty() && !f.dry_run) {
+    const std::string warning = CommitWorklog(
+        worklog_path,
+        fmt::format("log-gardener worklog: {} {}", out.report.service.empty() ? "all services" : out.report.service,
+                    WindowText(out.report.window)),
+        f.push);
+    if (!warning.empty()) std::cerr << "log-gardener: warning: " << warning << "\n";
+  }
 
   std::ostream& human = f.json_path == "-" ? std::cerr : std::cout;
   if (f.json_path == "-") std::cout << json << std::flush;
@@ -269,6 +281,9 @@ void AddRunOptions(CLI::App* cmd, RunFlags& f) {
       ->type_name("SPEC");
   cmd->add_flag("--dry-run", f.dry_run, "Print the plan; change neither tracker nor state");
   cmd->add_option("--max-new-issues", f.max_new_issues, "Most issues filed per run (default 10)");
+  cmd->add_flag("--commit-worklog", f.commit_worklog,
+                "Commit the worklog to the git repository that contains it (only that file)");
+  cmd->add_flag("--push", f.push, "With --commit-worklog: push the commit (never forced; a rejection is a warning)");
   cmd->add_option("--html", f.html_path, "Write the HTML report (one self-contained page) here");
   cmd->add_option("--worklog", f.worklog_dir, "Write the Markdown worklog into this folder")
       ->type_name("DIR");
