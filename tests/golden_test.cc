@@ -16,7 +16,8 @@ std::string Normalize(std::string text, const TempDir& dir) {
   for (size_t pos; (pos = text.find(dir.path())) != std::string::npos;) text.replace(pos, dir.path().size(), "<TMP>");
   const std::string src = SourceDir();
   for (size_t pos; (pos = text.find(src)) != std::string::npos;) text.replace(pos, src.size(), "<SRC>");
-  return std::regex_replace(text, std::regex(R"(\*\*Duration:\*\* [0-9.]+ s)"), "**Duration:** <D> s");
+  text = std::regex_replace(text, std::regex(R"(\*\*Duration:\*\* [0-9.]+ s)"), "**Duration:** <D> s");
+  return std::regex_replace(text, std::regex(R"((\*\*Started / completed:\*\* \S+) / \S+)"), "$1 / <T>");
 }
 
 void ExpectGolden(const std::string& actual, const std::string& golden_name) {

@@ -1,6 +1,7 @@
 #include "act/executor.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "act/safe_text.h"
 #include "triage/triage.h"
@@ -182,9 +183,11 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
         c.action.status = "planned (dry run)";
       } else {
         if (state) LG_RETURN_IF_ERROR(state->RecordAction(rec));
-        auto comment = tracker.AddComment(c.action.issue, RenderUpdateComment(c, ctx));
+        const std::string body = RenderUpdateComment(c, ctx);
+        auto comment = tracker.AddComment(c.action.issue, body);
         if (!comment.ok()) return comment.status();
         c.action.status = "done";
+        c.action.posted = fmt::format("update comment on #{} ({} chars)", c.action.issue, body.size());
         ++stats.commented;
       }
       if (state && !options.dry_run) {
@@ -221,6 +224,8 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
     request.labels = {options.label, fmt::format("P{}", c.priority), c.category};
     auto filed = tracker.CreateIssue(request);
     if (!filed.ok()) return filed.status();
+    c.action.posted = fmt::format("issue #{} \"{}\" ({} chars, labels {})", filed->number, request.title,
+                                  request.body.size(), fmt::join(request.labels, ", "));
     c.action.new_issue = filed->number;
     c.action.url = filed->url;
     c.action.status = "done";

@@ -85,6 +85,7 @@ struct Action {
   std::string url;
   std::string status;     // "done", "already done", "planned (dry run)", "skipped: ..."
   std::string rationale;  // why this action (match evidence)
+  std::string posted;     // what was posted, when something was
   std::vector<int64_t> related;  // issues linked as related
 };
 

@@ -132,15 +132,18 @@ std::string RenderWorklog(const RunReport& r, const std::vector<Template>& templ
     }
   }
 
-  out += "\n## Processing results\n\n| cluster | action | issue | status | rationale |\n"
-         "|---|---|---|---|---|\n";
+  out += "\n## Processing results\n\n| cluster | action | issue | status | posted | rationale |\n"
+         "|---|---|---|---|---|---|\n";
   for (const Cluster& c : r.clusters) {
-    out += fmt::format("| {} {} | {} | {} | {} | {} |\n", c.id, Cell(c.title),
+    out += fmt::format("| {} {} | {} | {} | {} | {} | {} |\n", c.id, Cell(c.title),
                        ActionKindName(c.action.kind), IssueRef(c), Cell(c.action.status),
-                       Cell(c.action.rationale));
+                       Cell(c.action.posted.empty() ? "—" : c.action.posted), Cell(c.action.rationale));
   }
 
   out += "\n## Final status\n\n";
+  out += fmt::format("- **Started / completed:** {} / {}\n", FormatTimestamp(r.started_at),
+                     FormatTimestamp(Timestamp{r.started_at.seconds + static_cast<int64_t>(r.duration_seconds),
+                                               r.started_at.nanos}));
   out += fmt::format("- **Clusters:** {}\n", r.clusters.size());
   out += fmt::format("- **Issues created:** {} new, {} regressions\n", r.created, r.regressions);
   out += fmt::format("- **Issues updated:** {}\n", r.commented);
