@@ -18,6 +18,7 @@
 #include "act/safe_text.h"
 #include "cli/commands.h"
 #include "cli/git_worklog.h"
+#include "gcp/logging_source.h"
 #include "cli/specs.h"
 #include "config/config.h"
 #include "report/html_report.h"
@@ -53,6 +54,9 @@ struct RunFlags {
   std::string label;  // empty: the config's, else log-gardener
   std::string config;
   GitHubFlags github;
+  std::string gcp_api = "https://logging.googleapis.com";
+  std::string access_token_file;
+  std::string filter;
   bool quiet = false;
 };
 
@@ -86,6 +90,20 @@ StatusOr<Window> ResolveWindow(const RunFlags& f, Timestamp now, std::string& pe
   auto w = WindowFromPeriod(period, now);
   if (!w.ok()) return w.status().WithContext("--period");
   return w;
+}
+
+// "p1,p2" → {"p1", "p2"}.
+std::vector<std::string> SplitProjects(const std::string& list) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos <= list.size()) {
+    size_t comma = list.find(',', pos);
+    std::string p = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    if (!p.empty()) out.push_back(p);
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return out;
 }
 
 // What a pass did, for `watch`'s one line per pass.
@@ -163,12 +181,34 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
   source_options.skip_bad_entries = f.skip_bad_entries;
   std::vector<std::unique_ptr<Source>> owned;
   std::vector<Source*> sources;
+  std::shared_ptr<gcp::TokenSource> token;  // one for every gcp: source, asked once
+  bool live = false;
   for (const auto& spec : f.sources) {
+    if (spec.starts_with("gcp:")) {
+      if (!token) {
+        gcp::CredentialOptions co;
+        co.access_token_file = f.access_token_file;
+        auto t = gcp::ResolveCredentials(co);
+        if (!t.ok()) return ReportError(t.status(), false);
+        token = std::move(*t);
+      }
+      for (const auto& project : SplitProjects(spec.substr(4))) {
+        gcp::LoggingOptions lo;
+        lo.project = project;
+        lo.api = f.gcp_api;
+        lo.scope = {options.service, options.window, options.min_severity, f.filter};
+        owned.push_back(std::make_unique<gcp::GcpLoggingSource>(lo, token, source_options));
+        sources.push_back(owned.back().get());
+      }
+      live = true;
+      continue;
+    }
     auto s = MakeSource(spec, source_options);
     if (!s.ok()) return ReportError(s.status(), false);
     sources.push_back(s->get());
     owned.push_back(std::move(*s));
   }
+  options.in_scope_known = !live;
   auto tracker = OpenTracker(f.tracker, *clock, f.github);
   if (!tracker.ok()) return ReportError(tracker.status(), false);
   std::unique_ptr<StateStore> state;
@@ -293,6 +333,9 @@ void AddRunOptions(CLI::App* cmd, RunFlags& f) {
                 "Count and report undecodable entries instead of stopping (exit 3)");
   cmd->add_option("--tz", f.tz, "Time zone for local times in the worklog (e.g. Europe/Berlin)");
   cmd->add_option("--label", f.label, "Label put on filed issues (default log-gardener)");
+  cmd->add_option("--gcp-logging-api", f.gcp_api, "Cloud Logging API base URL (tests; default https://logging.googleapis.com)");
+  cmd->add_option("--access-token-file", f.access_token_file, "Google access token to use (else Application Default Credentials)");
+  cmd->add_option("--filter", f.filter, "Extra Logging query language filter for gcp: sources, ANDed in");
   cmd->add_option("--github-api", f.github.api, "GitHub API base URL (Enterprise, tests); default https://api.github.com");
   cmd->add_option("--github-token-file", f.github.token_file, "read the GitHub token from this file (else GITHUB_TOKEN)");
   cmd->add_option("--github-auth-scheme", f.github.auth_scheme, "Authorization scheme: Bearer (default) or token");

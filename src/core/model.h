@@ -121,6 +121,7 @@ struct Cluster : Occurrences {
 struct Totals {
   uint64_t entries_read = 0;
   uint64_t in_scope = 0;
+  bool in_scope_known = true;  // false for live sources, which return only what was asked
   SeverityCounts by_severity{};
   uint64_t selected = 0;  // in scope and at or above the minimum severity
   uint64_t duplicates_dropped = 0;

@@ -395,6 +395,7 @@ StatusOr<RunOutput> RunPass(const RunOptions& options, const std::vector<Source*
   report.dry_run = options.act.dry_run;
 
   // Collect and mine.
+  report.totals.in_scope_known = options.in_scope_known;
   Collector collector(options, report.totals);
   uint64_t read_entries = 0, read_bytes = 0;
   for (Source* source : sources) {

@@ -31,6 +31,9 @@ struct RunOptions {
   // Called now and then while reading (entries so far, bytes so far); the
   // CLI draws a progress line on a terminal with it.
   std::function<void(uint64_t entries, uint64_t bytes)> progress;
+  // False when a source only returns entries at or above the minimum (the
+  // Cloud Logging API): in-scope entries below it cannot be counted.
+  bool in_scope_known = true;
 };
 
 struct RunOutput {

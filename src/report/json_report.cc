@@ -17,7 +17,11 @@ std::string RenderJsonReport(const RunReport& r, const std::vector<Template>& te
   w.Field("min_severity", SeverityName(r.min_severity));
   w.Key("totals").BeginObject();
   w.Field("entries_read", r.totals.entries_read);
-  w.Field("in_scope", r.totals.in_scope);
+  if (r.totals.in_scope_known) {
+    w.Field("in_scope", r.totals.in_scope);
+  } else {
+    w.Key("in_scope").Null();  // the API returned only the severities asked for
+  }
   w.Key("by_severity").BeginObject();
   for (size_t i = std::size(kAllSeverities); i-- > 0;) {
     if (r.totals.by_severity[i] > 0) w.Field(SeverityName(kAllSeverities[i]), r.totals.by_severity[i]);

@@ -60,7 +60,9 @@ std::string RenderWorklog(const RunReport& r, const std::vector<Template>& templ
   out += fmt::format("- **Tracker:** {}{}\n", Cell(r.tracker), r.dry_run ? " (dry run: nothing changed)" : "");
   out += fmt::format(
       "- **Total entries:** {} read, {} in scope, {} at {} or above\n", r.totals.entries_read,
-      r.totals.in_scope, r.totals.selected, SeverityName(r.min_severity));
+      r.totals.in_scope_known ? fmt::format("{}", r.totals.in_scope)
+                              : std::string("unknown (Cloud Logging returned only the severities asked for)"),
+      r.totals.selected, SeverityName(r.min_severity));
   if (r.totals.skipped_bad > 0) {
     out += fmt::format("- **Skipped bad entries:** {}\n", r.totals.skipped_bad);
     for (const auto& m : r.totals.skip_messages) out += fmt::format("  - {}\n", Cell(m));

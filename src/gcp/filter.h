@@ -1,0 +1,29 @@
+// The Logging query language filter for a gardening scope, in the documented
+// subset only: upper-case AND, double-quoted values with \" and \\ escaped,
+// RFC 3339 times.
+#ifndef LOG_GARDENER_GCP_FILTER_H_
+#define LOG_GARDENER_GCP_FILTER_H_
+
+#include <string>
+#include <string_view>
+
+#include "core/time.h"
+#include "log_gardener/log_entry.h"
+
+namespace lg::gcp {
+
+struct LogScope {
+  std::string service;  // empty: every service
+  Window window;
+  Severity min_severity = Severity::kWarning;
+  std::string extra;  // the user's own filter (--filter), ANDed in parentheses
+};
+
+// "cloud_run" → "\"cloud_run\"", with quotes and backslashes escaped.
+std::string QuoteValue(std::string_view value);
+
+std::string BuildFilter(const LogScope& scope);
+
+}  // namespace lg::gcp
+
+#endif  // LOG_GARDENER_GCP_FILTER_H_
