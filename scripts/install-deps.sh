@@ -16,6 +16,8 @@ packages=(
   libssl-dev libcurl4-openssl-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl                 # test.sh waits for the loopback fixtures server
+  openssl              # the loopback Google token endpoint verifies JWT signatures with it
+  tzdata               # --tz and the worklog's local times
   chromium             # the HTML report is tested in a real (headless) browser
 )
 

@@ -18,6 +18,10 @@ namespace lg {
 struct SourcedEntry {
   const LogEntry& entry;
   std::string_view raw;
+  // Fetched below the minimum severity only for the correlation signals it
+  // carries (requests, instance and revision lifecycles); not counted in the
+  // severity totals, which would be partial.
+  bool context_only = false;
 };
 
 struct SourceOptions {

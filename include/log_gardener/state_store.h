@@ -63,6 +63,12 @@ class StateStore {
   // last window done, RFC 3339, by a key naming the sources and service.
   virtual StatusOr<std::optional<std::string>> GetWatermark(std::string_view key) = 0;
   virtual Status SetWatermark(std::string_view key, std::string_view at) = 0;
+  // `--period latest`: the watermark together with the keys of the entries
+  // seen in the last overlap before it (as the collector hashes them), so the
+  // next run's overlap counts none of them again. One transaction.
+  virtual StatusOr<std::vector<uint64_t>> GetEdgeKeys(std::string_view key) = 0;
+  virtual Status SetWatermarkAndEdge(std::string_view key, std::string_view at,
+                                     const std::vector<uint64_t>& edge_keys) = 0;
   virtual std::string Describe() const = 0;
 };
 

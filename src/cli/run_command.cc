@@ -57,6 +57,8 @@ struct RunFlags {
   std::string gcp_api = "https://logging.googleapis.com";
   std::string access_token_file;
   std::string filter;
+  std::string overlap = "5m";
+  std::string live_context = "signals";
   bool quiet = false;
 };
 
@@ -82,11 +84,6 @@ StatusOr<Window> ResolveWindow(const RunFlags& f, Timestamp now, std::string& pe
     return Window{*since, until};
   }
   period = f.period.empty() ? "last 1 hour" : f.period;
-  if (period == "latest") {
-    return Status::InvalidArgument(
-        "--period latest (continue from the last run's watermark) is not supported yet; "
-        "give a duration such as \"last 1 hour\" or --since/--until");
-  }
   auto w = WindowFromPeriod(period, now);
   if (!w.ok()) return w.status().WithContext("--period");
   return w;
@@ -154,9 +151,56 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
     options.triage.service_impact = it->second;
   }
   options.service = f.service;
-  auto window = ResolveWindow(f, clock->Now(), options.period);
-  if (!window.ok()) return ReportError(window.status(), false);
-  options.window = *window;
+  // --period latest continues from the previous latest run's watermark, with
+  // an overlap (late-arriving entries near the edge are caught) whose
+  // already-counted entries are dropped by key: nothing at an edge is missed
+  // or counted twice.
+  const bool latest = f.period == "latest";
+  std::unique_ptr<StateStore> state;
+  std::string latest_key;
+  int64_t overlap_s = 0;
+  if (latest) {
+    if (!f.since.empty() || !f.until.empty()) {
+      return ReportError(Status::InvalidArgument("--period latest chooses the window itself; drop --since/--until"),
+                         false);
+    }
+    auto overlap = ParseDurationSeconds(f.overlap);
+    if (!overlap.ok() || *overlap < 0) {
+      return ReportError(Status::InvalidArgument(fmt::format("--overlap {}: give a duration such as 5m", f.overlap)),
+                         false);
+    }
+    overlap_s = *overlap;
+    auto st = OpenState(f.state, f.tracker);
+    if (!st.ok()) return ReportError(st.status(), false);
+    state = std::move(*st);
+    latest_key = "latest|" + f.service;
+    for (const auto& src : f.sources) latest_key += "|" + src;
+    auto mark = state->GetWatermark(latest_key);
+    if (!mark.ok()) return ReportError(mark.status(), false);
+    const Timestamp now = clock->Now();
+    Timestamp start = AddSeconds(now, -3600);  // the first latest run: the last hour
+    if (*mark) {
+      auto t = ParseTimestamp(**mark);
+      if (!t.ok()) return ReportError(t.status().WithContext("the state's latest watermark"), false);
+      if (now < *t) {
+        return ReportError(Status::InvalidArgument(fmt::format(
+                               "--period latest: the clock ({}) is before the previous run's end ({})",
+                               FormatTimestamp(now), **mark)),
+                           false);
+      }
+      start = AddSeconds(*t, -overlap_s);
+      auto seen = state->GetEdgeKeys(latest_key);
+      if (!seen.ok()) return ReportError(seen.status(), false);
+      options.already_seen.insert(seen->begin(), seen->end());
+    }
+    options.window = Window{start, now};
+    options.edge_from = AddSeconds(now, -overlap_s);
+    options.period = "latest";
+  } else {
+    auto window = ResolveWindow(f, clock->Now(), options.period);
+    if (!window.ok()) return ReportError(window.status(), false);
+    options.window = *window;
+  }
   auto sev = ParseSeverity(f.min_severity);
   if (!sev) {
     return ReportError(Status::InvalidArgument(fmt::format(
@@ -182,7 +226,7 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
   std::vector<std::unique_ptr<Source>> owned;
   std::vector<Source*> sources;
   std::shared_ptr<gcp::TokenSource> token;  // one for every gcp: source, asked once
-  bool live = false;
+  std::vector<gcp::GcpLoggingSource*> live;
   for (const auto& spec : f.sources) {
     if (spec.starts_with("gcp:")) {
       if (!token) {
@@ -191,16 +235,21 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
         auto t = gcp::ResolveCredentials(co);
         if (!t.ok()) return ReportError(t.status(), false);
         token = std::move(*t);
+        // Ask for the token now: rejected credentials end the run before
+        // anything is read or written.
+        if (auto first = token->Token(); !first.ok()) return ReportError(first.status(), false);
       }
       for (const auto& project : SplitProjects(spec.substr(4))) {
         gcp::LoggingOptions lo;
         lo.project = project;
         lo.api = f.gcp_api;
         lo.scope = {options.service, options.window, options.min_severity, f.filter};
-        owned.push_back(std::make_unique<gcp::GcpLoggingSource>(lo, token, source_options));
-        sources.push_back(owned.back().get());
+        lo.context = f.live_context == "none" ? gcp::LiveContext::kNone : gcp::LiveContext::kSignals;
+        auto source = std::make_unique<gcp::GcpLoggingSource>(lo, token, source_options);
+        live.push_back(source.get());
+        sources.push_back(source.get());
+        owned.push_back(std::move(source));
       }
-      live = true;
       continue;
     }
     auto s = MakeSource(spec, source_options);
@@ -208,11 +257,10 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
     sources.push_back(s->get());
     owned.push_back(std::move(*s));
   }
-  options.in_scope_known = !live;
+  options.in_scope_known = live.empty();
   auto tracker = OpenTracker(f.tracker, *clock, f.github);
   if (!tracker.ok()) return ReportError(tracker.status(), false);
-  std::unique_ptr<StateStore> state;
-  if (!f.dry_run) {
+  if (!f.dry_run && !state) {
     auto st = OpenState(f.state, f.tracker);
     if (!st.ok()) return ReportError(st.status(), false);
     state = std::move(*st);
@@ -227,12 +275,20 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
       if (now - last_draw < std::chrono::milliseconds(250)) return;
       last_draw = now;
       const double secs = std::chrono::duration<double>(now - wall_start).count();
+      uint64_t pages = 0;
+      for (const auto* l : live) pages += l->pages();
+      if (!live.empty()) {
+        std::cerr << fmt::format("\r  reading Cloud Logging: {} entries, {} pages, {:.0f} entries/s, {:.1f} s   ",
+                                 entries, pages, secs > 0 ? entries / secs : 0.0, secs)
+                  << std::flush;
+        return;
+      }
       std::cerr << fmt::format("\r  reading: {} entries, {:.1f} MB, {:.1f} MB/s, {:.1f} s   ", entries, bytes / 1e6,
                                secs > 0 ? bytes / 1e6 / secs : 0.0, secs)
                 << std::flush;
     };
   }
-  auto result = RunPass(options, sources, **tracker, state.get(), *clock);
+  auto result = RunPass(options, sources, **tracker, f.dry_run ? nullptr : state.get(), *clock);
   if (progress) std::cerr << "\r\033[K" << std::flush;
   if (!result.ok()) return ReportError(result.status(), true);
   RunOutput& out = *result;
@@ -286,12 +342,17 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
     if (!f.json_path.empty() && f.json_path != "-") human << "  json report: " << f.json_path << "\n";
     if (!f.html_path.empty()) human << "  html report: " << f.html_path << "\n";
     human << "  tracker: " << out.report.tracker << "\n";
+    for (const auto* l : live) human << "  " << l->Summary() << "\n";
   }
   if (!out.act_status.ok()) {
     ReportError(out.act_status.WithContext("acting on the tracker failed part-way (the report "
                                            "shows what was done; rerun to finish)"),
                 false);
-    return kExitFailed;
+    return kExitFailed;  // the watermark stays: the next latest run redoes this window
+  }
+  if (latest && !f.dry_run) {
+    Status s = state->SetWatermarkAndEdge(latest_key, FormatTimestamp(options.window.end), out.edge_keys);
+    if (!s.ok()) return ReportError(s.WithContext("saving the latest watermark"), false);
   }
   return kExitOk;
 }
@@ -306,8 +367,11 @@ void AddRunOptions(CLI::App* cmd, RunFlags& f) {
                   "Only this service (resource.labels.service_name, or function_name, job_name, "
                   "module_id, container_name)");
   cmd->add_option("--period", f.period,
-                  "Window ending now: \"last 1 hour\", 90m, 1h30m, \"last 24 hours\" "
-                  "(default: last 1 hour)");
+                  "Window ending now: \"last 1 hour\", 90m, 1h30m, \"last 24 hours\", or latest "
+                  "(from the previous latest run's end, with --overlap; default: last 1 hour)");
+  cmd->add_option("--overlap", f.overlap,
+                  "With --period latest: how far before the last run's end to look again for late "
+                  "entries (default 5m); entries already counted are dropped");
   cmd->add_option("--since", f.since, "Window start: RFC 3339, now, or relative (-90m)");
   cmd->add_option("--until", f.until, "Window end, exclusive (default: now)");
   cmd->add_option("--now", f.now, "Pin the clock (RFC 3339) for reproducible runs");
@@ -335,6 +399,11 @@ void AddRunOptions(CLI::App* cmd, RunFlags& f) {
   cmd->add_option("--label", f.label, "Label put on filed issues (default log-gardener)");
   cmd->add_option("--gcp-logging-api", f.gcp_api, "Cloud Logging API base URL (tests; default https://logging.googleapis.com)");
   cmd->add_option("--access-token-file", f.access_token_file, "Google access token to use (else Application Default Credentials)");
+  cmd->add_option("--live-context", f.live_context,
+                  "gcp: sources: also fetch the entries below the minimum that carry correlation signals "
+                  "(request, platform and audit logs): signals (default, the same clusters as the whole "
+                  "export) or none (fewer reads)")
+      ->check(CLI::IsMember({"signals", "none"}));
   cmd->add_option("--filter", f.filter, "Extra Logging query language filter for gcp: sources, ANDed in");
   cmd->add_option("--github-api", f.github.api, "GitHub API base URL (Enterprise, tests); default https://api.github.com");
   cmd->add_option("--github-token-file", f.github.token_file, "read the GitHub token from this file (else GITHUB_TOKEN)");

@@ -125,6 +125,7 @@ struct Totals {
   SeverityCounts by_severity{};
   uint64_t selected = 0;  // in scope and at or above the minimum severity
   uint64_t duplicates_dropped = 0;
+  uint64_t already_seen = 0;  // --period latest: counted by the previous run (its overlap)
   uint64_t skipped_bad = 0;
   std::vector<std::string> skip_messages;
 };

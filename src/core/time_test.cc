@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 namespace lg {
 namespace {
 
@@ -85,6 +87,53 @@ TEST(ParseTimeArg, RelativeToInjectedNow) {
   ASSERT_TRUE(w.ok());
   EXPECT_EQ(w->start, T("2025-09-15T15:00:00Z"));
   EXPECT_EQ(PeriodSlug("last 1 hour"), "last-1-hour");
+}
+
+TEST(Period, OffsetsAreInstants) {
+  // The same instant written in three zones.
+  EXPECT_EQ(T("2025-09-15T17:30:00+02:00"), T("2025-09-15T15:30:00Z"));
+  EXPECT_EQ(T("2025-09-15T10:00:00-05:30"), T("2025-09-15T15:30:00Z"));
+  Timestamp now = T("2025-09-15T16:00:00Z");
+  EXPECT_EQ(*ParseTimeArg("2025-09-15T17:00:00+02:00", now), T("2025-09-15T15:00:00Z"));
+}
+
+TEST(Period, DaylightSavingChangesDoNotStretchAWindow) {
+  // Europe/Berlin springs forward at 2026-03-29 01:00Z (02:00 → 03:00 local):
+  // "last 24 hours" is still 86,400 s, and an offset-written range across the
+  // change is its real length.
+  Timestamp now = T("2026-03-29T12:00:00+02:00");
+  auto w = WindowFromPeriod("last 24 hours", now);
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w->start, T("2026-03-28T11:00:00+01:00"));
+  EXPECT_EQ(SecondsBetween(w->start, w->end), 86400);
+  EXPECT_EQ(SecondsBetween(T("2026-03-29T01:30:00+01:00"), T("2026-03-29T03:30:00+02:00")), 3600);
+  // Falling back (2026-10-25 01:00Z, 03:00 → 02:00 local): 90m is 90m.
+  auto back = WindowFromPeriod("90m", T("2026-10-25T02:30:00+01:00"));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->start, T("2026-10-25T02:00:00+02:00"));
+  // The worklog's local times follow the zone's rules.
+  const char* old_tz = std::getenv("TZ");
+  const std::string saved = old_tz ? old_tz : "";
+  ::setenv("TZ", "Europe/Berlin", 1);
+  ::tzset();
+  EXPECT_EQ(FormatLocalTimestamp(T("2026-03-29T00:59:59Z")), "2026-03-29 01:59:59 CET (+0100)");
+  EXPECT_EQ(FormatLocalTimestamp(T("2026-03-29T01:00:00Z")), "2026-03-29 03:00:00 CEST (+0200)");
+  if (old_tz) {
+    ::setenv("TZ", saved.c_str(), 1);
+  } else {
+    ::unsetenv("TZ");
+  }
+  ::tzset();
+}
+
+TEST(Period, MonthAndYearEnds) {
+  EXPECT_EQ(*ParseTimeArg("-90m", T("2026-03-01T00:30:00Z")), T("2026-02-28T23:00:00Z"));
+  EXPECT_EQ(*ParseTimeArg("-90m", T("2024-03-01T00:30:00Z")), T("2024-02-29T23:00:00Z"));  // leap day
+  EXPECT_EQ(WindowFromPeriod("last 24 hours", T("2026-01-01T00:00:00Z"))->start, T("2025-12-31T00:00:00Z"));
+  EXPECT_EQ(WindowFromPeriod("last 1 hour", T("2025-05-01T00:20:00+02:00"))->start, T("2025-04-30T21:20:00Z"));
+  EXPECT_EQ(FormatTimestamp(T("2024-02-29T23:59:59.5+00:00")), "2024-02-29T23:59:59.5Z");
+  EXPECT_FALSE(ParseTimestamp("2025-02-29T00:00:00Z").ok()) << "not a leap year";
+  EXPECT_FALSE(ParseTimestamp("2025-04-31T00:00:00Z").ok());
 }
 
 TEST(Severity, ParsesNamesAndNumbers) {

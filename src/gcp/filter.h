@@ -24,6 +24,12 @@ std::string QuoteValue(std::string_view value);
 
 std::string BuildFilter(const LogScope& scope);
 
+// The context query: entries below the minimum whose logs carry correlation
+// signals (Cloud Run's request log, its platform log, the audit logs of
+// deploys), so a live run correlates as a run over the whole export does.
+// Empty when the minimum is DEFAULT (the main query already has everything).
+std::string BuildContextFilter(const LogScope& scope, std::string_view project);
+
 }  // namespace lg::gcp
 
 #endif  // LOG_GARDENER_GCP_FILTER_H_

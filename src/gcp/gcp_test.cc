@@ -32,6 +32,22 @@ TEST(Filter, ScopeBecomesTheDocumentedSubset) {
             "timestamp<\"2025-09-15T16:00:00Z\" AND (textPayload:\"Traceback\" OR jsonPayload.level=\"error\")");
 }
 
+TEST(Filter, ContextQueryAsksOnlyForSignalLogsBelowTheMinimum) {
+  LogScope s;
+  s.service = "say \"hi\"";
+  s.window = {*ParseTimestamp("2025-09-15T17:00:00+02:00"), *ParseTimestamp("2025-09-15T16:00:00.5Z")};
+  s.min_severity = Severity::kError;
+  EXPECT_EQ(BuildContextFilter(s, "p-1"),
+            "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"say \\\"hi\\\"\" AND "
+            "severity<ERROR AND timestamp>=\"2025-09-15T15:00:00Z\" AND timestamp<\"2025-09-15T16:00:00.5Z\" AND "
+            "logName=(\"projects/p-1/logs/run.googleapis.com%2Frequests\" OR "
+            "\"projects/p-1/logs/run.googleapis.com%2Fvarlog%2Fsystem\" OR "
+            "\"projects/p-1/logs/cloudaudit.googleapis.com%2Factivity\" OR "
+            "\"projects/p-1/logs/cloudaudit.googleapis.com%2Fsystem_event\")");
+  s.min_severity = Severity::kDefault;
+  EXPECT_EQ(BuildContextFilter(s, "p-1"), "") << "the main query already has every severity";
+}
+
 TEST(Jwt, Base64Url) {
   EXPECT_EQ(Base64Url(""), "");
   EXPECT_EQ(Base64Url("f"), "Zg");

@@ -1,6 +1,8 @@
 #include "gcp/logging_source.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include <simdjson.h>
@@ -8,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/json_writer.h"
+#include "core/time.h"
 #include "decode/entry_decoder.h"
 #include "gcp/http.h"
 
@@ -24,6 +27,36 @@ std::string ErrorText(const std::string& body) {
   return body.substr(0, 300);
 }
 
+// What a 429 or 5xx says about waiting: google.rpc.RetryInfo's retryDelay,
+// a Retry-After header, and the quota's requests-per-minute limit.
+struct RetryHints {
+  double delay_s = 0;
+  double per_minute = 0;
+};
+
+RetryHints ParseRetryHints(const HttpReply& reply) {
+  RetryHints h;
+  if (auto it = reply.headers.find("retry-after"); it != reply.headers.end()) {
+    h.delay_s = std::atof(it->second.c_str());
+  }
+  simdjson::dom::parser p;
+  simdjson::dom::element e;
+  simdjson::dom::array details;
+  if (p.parse(reply.body).get(e) != simdjson::SUCCESS || e["error"]["details"].get(details) != simdjson::SUCCESS) {
+    return h;
+  }
+  for (simdjson::dom::element d : details) {
+    std::string_view text;
+    if (d["retryDelay"].get(text) == simdjson::SUCCESS) {
+      if (auto s = ParseProtoDuration(text)) h.delay_s = std::max(h.delay_s, *s);
+    }
+    if (d["metadata"]["quota_limit_value"].get(text) == simdjson::SUCCESS) {
+      h.per_minute = std::atof(std::string(text).c_str());
+    }
+  }
+  return h;
+}
+
 }  // namespace
 
 GcpLoggingSource::GcpLoggingSource(LoggingOptions options, std::shared_ptr<TokenSource> token,
@@ -34,8 +67,18 @@ GcpLoggingSource::GcpLoggingSource(LoggingOptions options, std::shared_ptr<Token
 }
 
 Status GcpLoggingSource::Read(const EntryVisitor& visit) {
+  LG_RETURN_IF_ERROR(ReadQuery(BuildFilter(o_.scope), false, visit));
+  if (o_.context == LiveContext::kSignals) {
+    const std::string context = BuildContextFilter(o_.scope, o_.project);
+    if (!context.empty()) LG_RETURN_IF_ERROR(ReadQuery(context, true, visit));
+  }
+  return Status::Ok();
+}
+
+Status GcpLoggingSource::ReadQuery(const std::string& filter, bool context_only, const EntryVisitor& visit) {
   const std::string url = o_.api + "/v2/entries:list";
-  const std::string filter = BuildFilter(o_.scope);
+  const char* what = context_only ? "context page" : "page";
+  uint64_t page_no = 0;
   std::string page_token;
   EntryDecoder decoder;
   LogEntry entry;
@@ -89,15 +132,28 @@ Status GcpLoggingSource::Read(const EntryVisitor& visit) {
         return Status::Unavailable(fmt::format("Cloud Logging, project {}: HTTP {} after {} tries: {}", o_.project, s,
                                                attempt + 1, msg));
       }
-      o_.sleep(backoff);  // the identical body again, no sooner than a second later
+      ++retries_;
+      double wait = backoff;
+      if (!network) {
+        const RetryHints hints = ParseRetryHints(*reply);
+        wait = std::max(wait, std::min(hints.delay_s, 300.0));
+        // Pace under the quota the server named (60 a minute → one a second).
+        if (hints.per_minute > 0) o_.min_interval_s = std::max(o_.min_interval_s, 60.0 / hints.per_minute);
+      }
+      // A little jitter, so workers that hit the quota together spread out.
+      wait *= 1.0 + 0.1 * (static_cast<double>(std::rand() % 1000) / 1000.0);
+      o_.sleep(wait);  // the identical body again, no sooner than a second later
+      last = std::chrono::steady_clock::now();
       backoff = std::min(backoff * 2, 60.0);
     }
-    ++pages_;
+    ++(context_only ? context_pages_ : pages_);
+    ++page_no;
     simdjson::dom::element page;
     if (parser.parse(reply->body).get(page) != simdjson::SUCCESS) {
-      return Status::DataLoss(fmt::format("gcp:{} page {}: not JSON", o_.project, pages_));
+      return Status::DataLoss(fmt::format("gcp:{} {} {}: not JSON", o_.project, what, page_no));
     }
     simdjson::dom::array entries;
+    if (page["entries"].get(entries) != simdjson::SUCCESS || entries.size() == 0) ++empty_pages_;
     if (page["entries"].get(entries) == simdjson::SUCCESS) {
       size_t k = 0;
       for (simdjson::dom::element e : entries) {
@@ -105,7 +161,7 @@ Status GcpLoggingSource::Read(const EntryVisitor& visit) {
         const std::string raw = simdjson::minify(e);
         Status s = decoder.Decode(raw, entry);
         if (!s.ok()) {
-          Status located = s.WithContext(fmt::format("gcp:{} page {} entry {}", o_.project, pages_, k));
+          Status located = s.WithContext(fmt::format("gcp:{} {} {} entry {}", o_.project, what, page_no, k));
           if (!source_options_.skip_bad_entries) return located;
           ++stats_.skipped;
           if (stats_.skip_messages.size() < source_options_.max_skip_messages) {
@@ -113,9 +169,9 @@ Status GcpLoggingSource::Read(const EntryVisitor& visit) {
           }
           continue;
         }
-        ++stats_.entries_read;
+        ++(context_only ? context_entries_ : stats_.entries_read);
         stats_.bytes_read += raw.size();
-        LG_RETURN_IF_ERROR(visit(SourcedEntry{entry, raw}));
+        LG_RETURN_IF_ERROR(visit(SourcedEntry{entry, raw, context_only}));
       }
     }
     std::string_view next;
@@ -123,6 +179,18 @@ Status GcpLoggingSource::Read(const EntryVisitor& visit) {
     page_token.assign(next);
   }
   return Status::Ok();
+}
+
+std::string GcpLoggingSource::Summary() const {
+  std::string out = fmt::format("{}: {} entries in {} page{}", Describe(), stats_.entries_read, pages_,
+                                pages_ == 1 ? "" : "s");
+  if (context_pages_ > 0) {
+    out += fmt::format(", and {} context entries below the minimum in {} page{}", context_entries_, context_pages_,
+                       context_pages_ == 1 ? "" : "s");
+  }
+  if (empty_pages_ > 0) out += fmt::format(" ({} empty)", empty_pages_);
+  if (retries_ > 0) out += fmt::format(", {} retr{}", retries_, retries_ == 1 ? "y" : "ies");
+  return out;
 }
 
 }  // namespace lg::gcp

@@ -53,8 +53,17 @@ class Collector {
       ++totals_.duplicates_dropped;
       return Status::Ok();
     }
-    ++totals_.in_scope;
-    ++totals_.by_severity[SeverityIndex(e.severity)];
+    // Context entries are not counted, so never "already counted" either:
+    // each run gets its overlap's signals whole.
+    if (!s.context_only && options_.already_seen.contains(key)) {
+      ++totals_.already_seen;
+      return Status::Ok();
+    }
+    if (!s.context_only && options_.edge_from && !(*e.timestamp < *options_.edge_from)) edge_keys_.push_back(key);
+    if (!s.context_only) {
+      ++totals_.in_scope;
+      ++totals_.by_severity[SeverityIndex(e.severity)];
+    }
     const double t = static_cast<double>(e.timestamp->seconds) + e.timestamp->nanos * 1e-9;
     // Instance lifetimes and revision births are measured on every entry.
     uint32_t instance = 0, revision = 0;
@@ -72,7 +81,7 @@ class Collector {
       if (revision >= revision_first_.size()) revision_first_.push_back(t);
       revision_first_[revision] = std::min(revision_first_[revision], t);
     }
-    if (e.severity < options_.min_severity) return Status::Ok();
+    if (e.severity < options_.min_severity || s.context_only) return Status::Ok();
 
     ++totals_.selected;
 
@@ -225,6 +234,11 @@ class Collector {
   // In-scope request logs per minute (epoch minute → count), any status.
   const std::map<int64_t, uint64_t>& requests_per_minute() const { return requests_per_minute_; }
 
+  std::vector<uint64_t> TakeEdgeKeys() {
+    std::sort(edge_keys_.begin(), edge_keys_.end());
+    return std::move(edge_keys_);
+  }
+
  private:
   uint32_t Mine(const LogEntry& e) {
     GroupingInput in = GroupingText(e);
@@ -257,6 +271,7 @@ class Collector {
   std::vector<TemplateStats> stats_;  // per shape until Finish()
   std::vector<EntryRef> refs_;
   std::unordered_set<uint64_t> seen_;  // duplicate detection, 8 bytes an entry
+  std::vector<uint64_t> edge_keys_;
   std::vector<EntryFacts> facts_;      // aligned with refs_
   Interner traces_, instances_, revisions_, clients_, loggers_;
   std::vector<InstanceFacts> instance_facts_{InstanceFacts{}};  // id 0: none
@@ -403,7 +418,7 @@ StatusOr<RunOutput> RunPass(const RunOptions& options, const std::vector<Source*
     LG_RETURN_IF_ERROR(source->Read([&](const SourcedEntry& s) {
       ++read_entries;
       read_bytes += s.raw.size();
-      if (options.progress && (read_entries & 0x3fff) == 0) options.progress(read_entries, read_bytes);
+      if (options.progress && (read_entries & 0x3ff) == 0) options.progress(read_entries, read_bytes);
       return collector.Visit(s);
     }));
     const SourceStats& ss = source->stats();
@@ -413,6 +428,7 @@ StatusOr<RunOutput> RunPass(const RunOptions& options, const std::vector<Source*
                                        ss.skip_messages.end());
   }
   if (Status s = collector.Finish(state, out.templates, out.stats); !s.ok()) return s;
+  out.edge_keys = collector.TakeEdgeKeys();
 
   // Correlate into incidents, summarize each from its entries, triage.
   std::vector<EntryRef>& refs = collector.refs();

@@ -5,7 +5,9 @@
 #define LOG_GARDENER_PIPELINE_GARDENER_H_
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "act/executor.h"
@@ -34,6 +36,12 @@ struct RunOptions {
   // False when a source only returns entries at or above the minimum (the
   // Cloud Logging API): in-scope entries below it cannot be counted.
   bool in_scope_known = true;
+  // --period latest: entries the previous run already counted (keys as the
+  // collector hashes insertId, timestamp and logName) are dropped here, and
+  // the keys of in-scope entries at or after edge_from are handed back in
+  // RunOutput::edge_keys for the next run.
+  std::unordered_set<uint64_t> already_seen;
+  std::optional<Timestamp> edge_from;
 };
 
 struct RunOutput {
@@ -43,6 +51,7 @@ struct RunOutput {
   // Not OK when acting on the tracker failed part-way; the report then shows
   // what was done, and the CLI exits 1 after writing it.
   Status act_status;
+  std::vector<uint64_t> edge_keys;  // see RunOptions::edge_from; sorted
 };
 
 // Scope rule: an entry is in scope when its service matches (ServiceOf) and

@@ -29,6 +29,7 @@ std::string RenderJsonReport(const RunReport& r, const std::vector<Template>& te
   w.EndObject();
   w.Field("clustered", r.totals.selected);
   w.Field("duplicates_dropped", r.totals.duplicates_dropped);
+  if (r.totals.already_seen > 0) w.Field("already_seen", r.totals.already_seen);
   w.Field("skipped_bad_entries", r.totals.skipped_bad);
   w.EndObject();
   w.Key("clusters").BeginArray();

@@ -67,6 +67,9 @@ std::string RenderWorklog(const RunReport& r, const std::vector<Template>& templ
     out += fmt::format("- **Skipped bad entries:** {}\n", r.totals.skipped_bad);
     for (const auto& m : r.totals.skip_messages) out += fmt::format("  - {}\n", Cell(m));
   }
+  if (r.totals.already_seen > 0) {
+    out += fmt::format("- **Already counted by the previous run (overlap):** {}\n", r.totals.already_seen);
+  }
   if (r.totals.duplicates_dropped > 0) {
     out += fmt::format("- **Duplicate entries dropped:** {}\n", r.totals.duplicates_dropped);
   }

@@ -49,6 +49,10 @@ CREATE TABLE IF NOT EXISTS state_watermarks (
   key TEXT PRIMARY KEY,
   at  TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS state_edges (
+  key  TEXT PRIMARY KEY,    -- as in state_watermarks
+  seen TEXT NOT NULL        -- entry keys, 16 hex digits each, space-separated
+);
 )sql";
 
 }  // namespace
@@ -188,6 +192,43 @@ Status SqliteStateStore::SetWatermark(std::string_view key, std::string_view at)
       "INSERT INTO state_watermarks (key, at) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET at = excluded.at");
   if (!st.ok()) return st.status();
   return st->Bind(1, key).Bind(2, at).Run();
+}
+
+StatusOr<std::vector<uint64_t>> SqliteStateStore::GetEdgeKeys(std::string_view key) {
+  auto st = db_->Prepare("SELECT seen FROM state_edges WHERE key = ?");
+  if (!st.ok()) return st.status();
+  st->Bind(1, key);
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  std::vector<uint64_t> keys;
+  if (!*row) return keys;
+  const std::string text = st->ColumnText(0);
+  for (size_t pos = 0; pos + 16 <= text.size(); pos += 17) {
+    keys.push_back(std::strtoull(text.substr(pos, 16).c_str(), nullptr, 16));
+  }
+  return keys;
+}
+
+Status SqliteStateStore::SetWatermarkAndEdge(std::string_view key, std::string_view at,
+                                             const std::vector<uint64_t>& edge_keys) {
+  std::string seen;
+  seen.reserve(edge_keys.size() * 17);
+  for (uint64_t k : edge_keys) {
+    if (!seen.empty()) seen += ' ';
+    seen += fmt::format("{:016x}", k);
+  }
+  LG_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  Status s = SetWatermark(key, at);
+  if (s.ok()) {
+    auto st = db_->Prepare(
+        "INSERT INTO state_edges (key, seen) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET seen = excluded.seen");
+    s = st.ok() ? st->Bind(1, key).Bind(2, seen).Run() : st.status();
+  }
+  if (!s.ok()) {
+    (void)db_->Exec("ROLLBACK");
+    return s;
+  }
+  return db_->Exec("COMMIT");
 }
 
 }  // namespace lg

@@ -24,6 +24,9 @@ class SqliteStateStore : public StateStore {
   Status SaveTemplates(const std::vector<StoredTemplate>& templates) override;
   StatusOr<std::optional<std::string>> GetWatermark(std::string_view key) override;
   Status SetWatermark(std::string_view key, std::string_view at) override;
+  StatusOr<std::vector<uint64_t>> GetEdgeKeys(std::string_view key) override;
+  Status SetWatermarkAndEdge(std::string_view key, std::string_view at,
+                             const std::vector<uint64_t>& edge_keys) override;
   std::string Describe() const override { return "sqlite:" + db_->path(); }
 
  private:

@@ -103,4 +103,16 @@ Status MemoryStateStore::SetWatermark(std::string_view key, std::string_view at)
   return Status::Ok();
 }
 
+StatusOr<std::vector<uint64_t>> MemoryStateStore::GetEdgeKeys(std::string_view key) {
+  auto it = edges_.find(key);
+  return it == edges_.end() ? std::vector<uint64_t>() : it->second;
+}
+
+Status MemoryStateStore::SetWatermarkAndEdge(std::string_view key, std::string_view at,
+                                             const std::vector<uint64_t>& edge_keys) {
+  watermarks_[std::string(key)] = std::string(at);
+  edges_[std::string(key)] = edge_keys;
+  return Status::Ok();
+}
+
 }  // namespace lg::testing

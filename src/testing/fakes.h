@@ -56,6 +56,9 @@ class MemoryStateStore : public StateStore {
   Status SaveTemplates(const std::vector<StoredTemplate>& templates) override;
   StatusOr<std::optional<std::string>> GetWatermark(std::string_view key) override;
   Status SetWatermark(std::string_view key, std::string_view at) override;
+  StatusOr<std::vector<uint64_t>> GetEdgeKeys(std::string_view key) override;
+  Status SetWatermarkAndEdge(std::string_view key, std::string_view at,
+                             const std::vector<uint64_t>& edge_keys) override;
   std::string Describe() const override { return "memory"; }
   size_t runs = 0;
 
@@ -64,6 +67,7 @@ class MemoryStateStore : public StateStore {
   std::map<std::string, JournalRecord, std::less<>> journal_;
   std::map<uint64_t, StoredTemplate> templates_;
   std::map<std::string, std::string, std::less<>> watermarks_;
+  std::map<std::string, std::vector<uint64_t>, std::less<>> edges_;
 };
 
 }  // namespace lg::testing
