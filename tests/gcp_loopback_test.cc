@@ -99,17 +99,31 @@ TEST(GcpLoopback, FilterTheApiCannotParseStopsWithItsMessage) {
   EXPECT_FALSE(std::filesystem::exists(dir / "r.json"));
 }
 
-TEST(GcpLoopback, UserFilterIsAndedIn) {
+// --filter means the same for both paths: Cloud Logging (here the loopback
+// server's own parser) evaluates it for gcp:, the gardener for files.
+TEST(GcpLoopback, UserFilterMeansTheSameForLiveAndFileSources) {
   TempDir dir;
   FakeGcp gcp(dir, Example());
   ASSERT_TRUE(gcp.ok());
-  CommandResult r = RunCommand(gcp.Env() + Binary() + " run --source gcp:acme-shop-prod --gcp-logging-api " +
-                               gcp.api() + kWindow + " --filter 'severity>=ERROR' --tracker local:" +
-                               Quote(dir / "t.db") + " --json " + Quote(dir / "r.json") + " -q");
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  const Comparable c = LoadComparable(dir / "r.json");
-  EXPECT_EQ(c.fetched_severities.count("WARNING"), 0u);
-  EXPECT_EQ(c.fetched_severities.at("ERROR"), 19);
+  const std::string filter = " --filter 'severity>=ERROR AND NOT jsonPayload.message:\"queuepool\"'";
+  CommandResult live = RunCommand(gcp.Env() + Binary() + " run --source gcp:acme-shop-prod --gcp-logging-api " +
+                                  gcp.api() + kWindow + filter + " --tracker local:" + Quote(dir / "live.db") +
+                                  " --json " + Quote(dir / "live.json") + " -q");
+  ASSERT_EQ(live.exit_code, 0) << live.output;
+  CommandResult file = RunCommand(Binary() + " run --source " + Quote(Example()) + kWindow + filter +
+                                  " --tracker local:" + Quote(dir / "file.db") + " --json " +
+                                  Quote(dir / "file.json") + " -q");
+  ASSERT_EQ(file.exit_code, 0) << file.output;
+  const Comparable a = LoadComparable(dir / "live.json"), b = LoadComparable(dir / "file.json");
+  EXPECT_EQ(a.fetched_severities.count("WARNING"), 0u);
+  EXPECT_EQ(a.fetched_severities.at("ERROR"), 11) << "19 ERRORs, 8 of them QueuePool";
+  EXPECT_EQ(a.clusters, b.clusters);
+  EXPECT_EQ(a.fetched_severities, b.fetched_severities);
+  // A filter the gardener cannot parse stops a file run before anything is read.
+  CommandResult bad = RunCommand(Binary() + " run --source " + Quote(Example()) + kWindow +
+                                 " --filter 'severity>=' --tracker local:" + Quote(dir / "bad.db"));
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("--filter: filter position 11"), std::string::npos) << bad.output;
 }
 
 TEST(GcpLoopback, MetadataServerWhenNoKeyIsSet) {

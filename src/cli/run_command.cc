@@ -18,13 +18,14 @@
 #include "act/safe_text.h"
 #include "cli/commands.h"
 #include "cli/git_worklog.h"
-#include "gcp/logging_source.h"
 #include "cli/specs.h"
 #include "config/config.h"
-#include "report/html_report.h"
 #include "core/file_util.h"
 #include "core/time.h"
+#include "gcp/logging_source.h"
+#include "gcp/query.h"
 #include "pipeline/gardener.h"
+#include "report/html_report.h"
 #include "report/json_report.h"
 #include "report/markdown_report.h"
 #include "sources/file_source.h"
@@ -227,6 +228,7 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
   std::vector<Source*> sources;
   std::shared_ptr<gcp::TokenSource> token;  // one for every gcp: source, asked once
   std::vector<gcp::GcpLoggingSource*> live;
+  std::shared_ptr<const gcp::Query> file_query;  // --filter, for file sources
   for (const auto& spec : f.sources) {
     if (spec.starts_with("gcp:")) {
       if (!token) {
@@ -254,6 +256,16 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
     }
     auto s = MakeSource(spec, source_options);
     if (!s.ok()) return ReportError(s.status(), false);
+    if (!f.filter.empty()) {
+      // Cloud Logging evaluates --filter for gcp: sources; for files, the same
+      // query language is evaluated here, so both paths agree.
+      if (!file_query) {
+        auto q = gcp::Query::Parse(f.filter);
+        if (!q.ok()) return ReportError(q.status().WithContext("--filter"), false);
+        file_query = std::make_shared<const gcp::Query>(std::move(*q));
+      }
+      *s = std::make_unique<gcp::FilteredSource>(std::move(*s), file_query);
+    }
     sources.push_back(s->get());
     owned.push_back(std::move(*s));
   }
@@ -404,7 +416,8 @@ void AddRunOptions(CLI::App* cmd, RunFlags& f) {
                   "(request, platform and audit logs): signals (default, the same clusters as the whole "
                   "export) or none (fewer reads)")
       ->check(CLI::IsMember({"signals", "none"}));
-  cmd->add_option("--filter", f.filter, "Extra Logging query language filter for gcp: sources, ANDed in");
+  cmd->add_option("--filter", f.filter, "Logging query language filter, ANDed with the scope (Cloud Logging evaluates it for gcp: sources, "
+                  "the gardener for files)");
   cmd->add_option("--github-api", f.github.api, "GitHub API base URL (Enterprise, tests); default https://api.github.com");
   cmd->add_option("--github-token-file", f.github.token_file, "read the GitHub token from this file (else GITHUB_TOKEN)");
   cmd->add_option("--github-auth-scheme", f.github.auth_scheme, "Authorization scheme: Bearer (default) or token");

@@ -6,6 +6,7 @@
 
 #include "gcp/credentials.h"
 #include "gcp/filter.h"
+#include "gcp/query.h"
 
 namespace lg::gcp {
 namespace {
@@ -46,6 +47,71 @@ TEST(Filter, ContextQueryAsksOnlyForSignalLogsBelowTheMinimum) {
             "\"projects/p-1/logs/cloudaudit.googleapis.com%2Fsystem_event\")");
   s.min_severity = Severity::kDefault;
   EXPECT_EQ(BuildContextFilter(s, "p-1"), "") << "the main query already has every severity";
+}
+
+constexpr const char* kEntry = R"({"insertId":"a1","severity":"ERROR","timestamp":"2025-09-15T15:30:00.5Z",
+  "logName":"projects/p/logs/run.googleapis.com%2Fstderr","labels":{"k8s-pod/app":"web","instanceId":"i-1"},
+  "resource":{"type":"cloud_run_revision","labels":{"service_name":"netra-backend-staging"}},
+  "httpRequest":{"status":503,"latency":"1.5s"},
+  "jsonPayload":{"message":"Redis operation failed: Error 111 connecting","attempt":3}})";
+
+bool M(std::string_view q, std::string_view entry = kEntry) {
+  auto parsed = Query::Parse(q);
+  EXPECT_TRUE(parsed.ok()) << q << ": " << parsed.status().message();
+  return parsed.ok() && parsed->Matches(entry);
+}
+
+TEST(Query, ComparesTheWayCloudLoggingDoes) {
+  EXPECT_TRUE(M("severity>=WARNING"));
+  EXPECT_TRUE(M("severity>=500"));
+  EXPECT_FALSE(M("severity>ERROR"));
+  EXPECT_TRUE(M(R"(severity<WARNING)", R"({"severity":"INFO"})"));
+  EXPECT_TRUE(M("severity<WARNING", "{}")) << "no severity is DEFAULT";
+  EXPECT_TRUE(M(R"(resource.labels.service_name="NETRA-backend-staging")")) << "= is case-insensitive";
+  EXPECT_TRUE(M(R"(jsonPayload.message:"error 111")"));
+  EXPECT_FALSE(M(R"(jsonPayload.message:"error 112")"));
+  EXPECT_TRUE(M(R"(jsonPayload.message=~"Error \d+ connecting")"));
+  EXPECT_TRUE(M(R"(jsonPayload.message!~"^Timeout")"));
+  EXPECT_TRUE(M(R"(timestamp>="2025-09-15T17:30:00+02:00" AND timestamp<"2025-09-15T15:30:01Z")"));
+  EXPECT_FALSE(M(R"(timestamp<"2025-09-15T15:30:00.5Z")"));
+  EXPECT_TRUE(M("httpRequest.status>=500 httpRequest.status<600")) << "adjacent terms are ANDed";
+  EXPECT_TRUE(M("jsonPayload.attempt>2"));
+  EXPECT_TRUE(M(R"(labels."k8s-pod/app"="web")"));
+  EXPECT_TRUE(M("httpRequest:*"));
+  EXPECT_FALSE(M("protoPayload:*"));
+  EXPECT_TRUE(M(R"(resource.type=("gce_instance" OR "cloud_run_revision"))"));
+  EXPECT_TRUE(M("Redis")) << "a bare word searches the whole entry";
+  EXPECT_TRUE(M(R"("operation failed")"));
+  EXPECT_TRUE(M("jsonPayload.missing!=x")) << "an absent field differs from everything";
+  EXPECT_FALSE(M("jsonPayload.missing=x"));
+}
+
+TEST(Query, NotThenOrThenAnd) {
+  // Documented precedence: NOT, then OR, then AND. So "a AND b OR c" is
+  // "a AND (b OR c)": false here, where (a AND b) OR c would be true.
+  EXPECT_FALSE(M(R"(severity=INFO AND httpRequest.status=503 OR jsonPayload.attempt=3)"));
+  EXPECT_TRUE(M(R"(severity=ERROR AND httpRequest.status=200 OR jsonPayload.attempt=3)"));
+  EXPECT_TRUE(M("NOT severity=INFO OR severity=INFO"));
+  EXPECT_FALSE(M("-severity=ERROR"));
+  EXPECT_TRUE(M("NOT (severity=INFO AND httpRequest.status=503)"));
+}
+
+TEST(Query, RejectsWhatItCannotParseWithThePosition) {
+  struct Case {
+    const char* text;
+    const char* expected;
+  };
+  for (const Case& c : {Case{"severity>=", "position 11"}, Case{"(severity=ERROR", "expected ')'"},
+                        Case{"severity=ERROR and x=1", "must be upper-case"},
+                        Case{R"(jsonPayload.message="unterminated)", "unterminated string"},
+                        Case{R"(jsonPayload.message=~"(")", "bad regular expression"}, Case{"", "empty"},
+                        Case{"a=(1 2)", "expected OR or ')'"}}) {
+    auto q = Query::Parse(c.text);
+    ASSERT_FALSE(q.ok()) << c.text;
+    EXPECT_EQ(q.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(q.status().message().find(c.expected), std::string::npos) << c.text << " → " << q.status().message();
+  }
+  EXPECT_FALSE(Query::Parse("severity=ERROR")->Matches("not json"));
 }
 
 TEST(Jwt, Base64Url) {

@@ -86,7 +86,8 @@ def tokenize(text):
             raise FilterError(f"Unparseable filter at position {pos}: {text[pos:pos + 20]!r}")
         if m.group("str") is not None:
             raw = m.group("str")[1:-1]
-            out.append(("str", re.sub(r"\\(.)", lambda x: {"n": "\n", "t": "\t"}.get(x.group(1), x.group(1)), raw)))
+            # \" and \\ escape; other backslashes stay (regexes keep \d).
+            out.append(("str", re.sub(r"\\(.)", lambda x: x.group(1) if x.group(1) in '"\\' else x.group(0), raw)))
         elif m.group("op") is not None:
             out.append(("op", m.group("op")))
         else:
@@ -118,24 +119,25 @@ class Parser:
             raise FilterError(f"Unparseable filter: unexpected {self.peek()[1]!r}")
         return e
 
+    # Documented precedence: NOT, then OR, then AND (loosest).
     def expr(self):
-        left = self.conj()
-        while self.peek() == ("word", "OR"):
-            self.take()
-            left = ("or", left, self.conj())
-        return left
-
-    def conj(self):
-        left = self.unary()
+        left = self.disj()
         while True:
             t = self.peek()
             if t == ("word", "AND"):
                 self.take()
-                left = ("and", left, self.unary())
-            elif t[0] is not None and t != ("op", ")") and t != ("word", "OR"):
-                left = ("and", left, self.unary())  # adjacent comparisons are ANDed
+                left = ("and", left, self.disj())
+            elif t[0] is not None and t != ("op", ")"):
+                left = ("and", left, self.disj())  # adjacent comparisons are ANDed
             else:
                 return left
+
+    def disj(self):
+        left = self.unary()
+        while self.peek() == ("word", "OR"):
+            self.take()
+            left = ("or", left, self.unary())
+        return left
 
     def unary(self):
         t = self.peek()
