@@ -24,7 +24,8 @@ std::string WindowText(const Window& w) {
 
 std::string ScrubbedSampleJson(const Cluster& c) {
   if (!c.sample.set) return "{}";
-  return ScrubSecrets(PrettyJson(c.sample.raw_json));
+  // Long values (a 10 MB payload) are cut: a sample shows the shape, not the bulk.
+  return ScrubSecrets(PrettyJson(c.sample.raw_json, kMaxSampleString));
 }
 
 namespace {

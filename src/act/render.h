@@ -29,6 +29,9 @@ std::string RenderIssueBody(const Cluster& c, const RenderContext& ctx, int64_t 
 std::string RenderUpdateComment(const Cluster& c, const RenderContext& ctx);
 
 // The sample entry as pretty, scrubbed JSON (not neutralized: for files).
+// The cluster's sample entry, pretty-printed, secrets scrubbed, string values
+// longer than kMaxSampleString bytes cut.
+inline constexpr size_t kMaxSampleString = 2048;
 std::string ScrubbedSampleJson(const Cluster& c);
 
 }  // namespace lg

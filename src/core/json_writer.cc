@@ -1,9 +1,10 @@
 #include "core/json_writer.h"
 
-#include "core/json_scan.h"
-
+#include <algorithm>
 
 #include <fmt/format.h>
+
+#include "core/json_scan.h"
 
 namespace lg {
 namespace {
@@ -156,19 +157,67 @@ JsonWriter& JsonWriter::Null() {
   return *this;
 }
 
-std::string PrettyJson(std::string_view json) {
+namespace {
+
+// Drops a cut-off escape sequence or UTF-8 sequence from the end of a string
+// literal being shortened, back to no earlier than `start`.
+void TrimToBoundary(std::string& out, size_t start) {
+  // A partial UTF-8 sequence: continuation bytes and their lead byte.
+  size_t end = out.size();
+  size_t k = end;
+  while (k > start && (static_cast<unsigned char>(out[k - 1]) & 0xC0) == 0x80) --k;
+  if (k > start && static_cast<unsigned char>(out[k - 1]) >= 0xC0) {
+    const unsigned char lead = static_cast<unsigned char>(out[k - 1]);
+    const size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    if (end - (k - 1) < need) out.resize(k - 1);
+  }
+  // A partial escape: "\", or "\u" with fewer than four hex digits.
+  end = out.size();
+  for (size_t back = 1; back <= 5 && back <= end - start; ++back) {
+    if (out[end - back] != '\\') continue;
+    size_t run = 0;  // how many backslashes end there
+    while (end - back - run > start && out[end - back - run - 1] == '\\') ++run;
+    if (run % 2 == 1) continue;  // this backslash is itself escaped
+    const bool unicode = back >= 2 && out[end - back + 1] == 'u';
+    if (back == 1 || (unicode && back < 6)) out.resize(end - back);
+    break;
+  }
+}
+
+}  // namespace
+
+std::string PrettyJson(std::string_view json, size_t max_string) {
   std::string out;
-  out.reserve(json.size() * 2);
+  out.reserve(std::min(json.size(), size_t{1} << 20) * 2);
   int depth = 0;
   JsonStringState strings;
+  size_t string_start = 0;  // where the current literal's content begins in `out`
+  size_t string_bytes = 0;
+  bool cut = false;
   auto newline = [&] {
     out += '\n';
     out.append(static_cast<size_t>(depth) * 2, ' ');
   };
   for (size_t i = 0; i < json.size(); ++i) {
     char c = json[i];
+    const bool was_inside = strings.in_string();
     if (!strings.Outside(c)) {
-      out += c;
+      if (!was_inside) {  // the opening quote
+        out += c;
+        string_start = out.size();
+        string_bytes = 0;
+        cut = false;
+      } else if (!strings.in_string()) {  // the closing quote
+        if (cut) {
+          TrimToBoundary(out, string_start);
+          out += fmt::format("…[{} more bytes]", string_bytes - (out.size() - string_start));
+        }
+        out += c;
+      } else if (++string_bytes <= max_string) {
+        out += c;
+      } else {
+        cut = true;
+      }
       continue;
     }
     switch (c) {

@@ -4,6 +4,7 @@
 #define LOG_GARDENER_CORE_JSON_WRITER_H_
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,8 +57,9 @@ class JsonWriter {
 };
 
 // Pretty-prints a JSON document (indent 2). Returns `json` unchanged when it
-// does not parse.
-std::string PrettyJson(std::string_view json);
+// does not parse. String values longer than `max_string` bytes are cut (at a
+// character boundary) and end in "…[N more bytes]".
+std::string PrettyJson(std::string_view json, size_t max_string = std::numeric_limits<size_t>::max());
 
 }  // namespace lg
 

@@ -15,6 +15,9 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
 
+// Longest message kept for mining and naming (see the end of Decode).
+constexpr size_t kMaxMessageBytes = 64 * 1024;
+
 // Maximum bytes of a jsonPayload rendered as the message when it has no
 // message-like field. Keeps a 12 KB audit blob from becoming a "template".
 constexpr size_t kMaxRenderedPayload = 1024;
@@ -387,6 +390,15 @@ Status EntryDecoder::Decode(std::string_view json, LogEntry& out) {
   // A trailing newline is framing, not content.
   while (!out.message.empty() && (out.message.back() == '\n' || out.message.back() == '\r')) {
     out.message.pop_back();
+  }
+  // A 10 MB message is data, not a log line: mine, name and parse traces from
+  // its first 64 KiB (cut at a character boundary); the raw entry stays whole.
+  if (out.message.size() > kMaxMessageBytes) {
+    size_t cut = kMaxMessageBytes;
+    while (cut > 0 && (static_cast<unsigned char>(out.message[cut]) & 0xC0) == 0x80) --cut;
+    const size_t dropped = out.message.size() - cut;
+    out.message.resize(cut);
+    out.message += fmt::format(" …[{} more bytes]", dropped);
   }
   return Status::Ok();
 }

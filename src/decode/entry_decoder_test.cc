@@ -38,6 +38,19 @@ TEST(EntryDecoder, CloudRunTextPayload) {
   EXPECT_EQ(e.trace, "projects/p/traces/0123");
 }
 
+TEST(EntryDecoder, HugeMessagesAreCutAtACharacterBoundary) {
+  // 70,000 two-byte characters: 140,000 bytes, cut to 64 KiB without splitting one.
+  std::string text;
+  for (int i = 0; i < 70000; ++i) text += "\xc3\xa9";
+  LogEntry e = Decode(R"({"textPayload":")" + text + R"("})");
+  ASSERT_EQ(e.message.find("\xc3\xa9"), 0u);
+  const size_t marker = e.message.find(" …[");
+  ASSERT_NE(marker, std::string::npos);
+  EXPECT_LE(marker, 64u * 1024);
+  EXPECT_EQ(marker % 2, 0u) << "no half character";
+  EXPECT_EQ(e.message.substr(marker), " …[" + std::to_string(140000 - marker) + " more bytes]");
+}
+
 TEST(EntryDecoder, MissingSeverityIsDefaultEvenIfTextSaysError) {
   LogEntry e = Decode(R"({"textPayload":"[ERROR] Worker failed","timestamp":"2025-09-15T15:00:00Z"})");
   EXPECT_EQ(e.severity, Severity::kDefault);
