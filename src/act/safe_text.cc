@@ -34,7 +34,7 @@ bool IsSecretKey(std::string_view key_lower) {
 }
 
 // Replaces every match of a prefix-introduced token ("ghp_", "AKIA").
-void RedactPrefixed(std::string& s, std::string_view prefix, size_t min_tail) {
+void RedactPrefixed(std::string& s, std::string_view prefix, size_t min_tail, std::string_view extra = "") {
   size_t pos = 0;
   while ((pos = s.find(prefix, pos)) != std::string::npos) {
     if (pos > 0 && std::isalnum(static_cast<unsigned char>(s[pos - 1]))) {
@@ -42,7 +42,10 @@ void RedactPrefixed(std::string& s, std::string_view prefix, size_t min_tail) {
       continue;
     }
     size_t end = pos + prefix.size();
-    while (end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '_')) ++end;
+    while (end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '_' ||
+                              extra.find(s[end]) != std::string_view::npos)) {
+      ++end;
+    }
     if (end - pos - prefix.size() >= min_tail) {
       s.replace(pos, end - pos, kRedacted);
       pos += kRedacted.size();
@@ -227,6 +230,9 @@ std::string ScrubSecrets(std::string_view text) {
   RedactPrefixed(s, "AKIA", 16);
   RedactPrefixed(s, "ASIA", 16);
   RedactPrefixed(s, "AIza", 30);
+  RedactPrefixed(s, "ya29.", 20, "-.");  // Google OAuth access tokens
+  RedactPrefixed(s, "sk_live_", 16);   // Stripe
+  RedactPrefixed(s, "glpat-", 16);     // GitLab
   RedactBearer(s);
   RedactKeyValues(s);
   RedactCards(s);

@@ -219,6 +219,10 @@ StatusOr<int64_t> ParseDurationSeconds(std::string_view text) {
     } else {
       return bad(unit.empty() ? "missing a unit (s, m, h, d, w)" : "unknown unit");
     }
+    // Nothing is gardened over more than a century; checking here also keeps
+    // the arithmetic from overflowing (found by the time fuzzer).
+    constexpr int64_t kMaxSeconds = int64_t{100} * 366 * 86400;
+    if (n > kMaxSeconds / mult || total + n * mult > kMaxSeconds) return bad("too long (more than 100 years)");
     total += n * mult;
   }
   if (total <= 0) return bad("must be longer than zero");

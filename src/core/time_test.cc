@@ -67,6 +67,15 @@ TEST(ParseDuration, AcceptsPeriodsPeopleWrite) {
   EXPECT_FALSE(ParseDurationSeconds("10").ok());
   EXPECT_FALSE(ParseDurationSeconds("5 fortnights").ok());
   EXPECT_FALSE(ParseDurationSeconds("").ok());
+  EXPECT_EQ(*ParseDurationSeconds("36600d"), int64_t{36600} * 86400);
+}
+
+// fuzz/regressions/time/crash-44689fa7…: a duration whose seconds overflow int64.
+TEST(ParseDuration, HugeDurationsAreErrorsNotOverflows) {
+  EXPECT_EQ(ParseDurationSeconds("0303000003000000000minutes").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(ParseDurationSeconds("9223372036854775807w").status().message().find("too long"), std::string::npos);
+  EXPECT_FALSE(ParseDurationSeconds("36700d").ok());
+  EXPECT_FALSE(ParseDurationSeconds("36000d 36000d").ok()) << "the sum is checked too";
 }
 
 TEST(Window, IsHalfOpen) {

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "act/safe_text.h"
 #include "correlate/correlator.h"
 #include "mine/stack_trace.h"
 #include "mine/template_miner.h"
@@ -429,6 +430,12 @@ StatusOr<RunOutput> RunPass(const RunOptions& options, const std::vector<Source*
   }
   if (Status s = collector.Finish(state, out.templates, out.stats); !s.ok()) return s;
   out.edge_keys = collector.TakeEdgeKeys();
+  // Log text is untrusted: no secret in it reaches a template, a cluster name,
+  // the state or a report. (Samples are scrubbed where they are rendered.)
+  for (Template& t : out.templates) t.text = ScrubSecrets(t.text);
+  for (TemplateStats& st : out.stats) {
+    if (st.stack) st.stack->message = ScrubSecrets(st.stack->message);
+  }
 
   // Correlate into incidents, summarize each from its entries, triage.
   std::vector<EntryRef>& refs = collector.refs();

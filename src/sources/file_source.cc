@@ -137,11 +137,10 @@ StatusOr<bool> LineReader::Next(std::string_view& line) {
     // Keep the partial line, read another chunk.
     buf_.erase(0, pos_);
     pos_ = 0;
-    size_t old = buf_.size();
-    buf_.resize(old + kChunk);
-    auto r = reader_.Read(buf_.data() + old, kChunk);
+    if (!scratch_) scratch_ = std::make_unique<char[]>(kChunk);  // see JsonFramer::Fill
+    auto r = reader_.Read(scratch_.get(), kChunk);
     if (!r.ok()) return r.status();
-    buf_.resize(old + *r);
+    buf_.append(scratch_.get(), *r);
     if (*r == 0) eof_ = true;
   }
 }

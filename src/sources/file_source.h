@@ -87,6 +87,7 @@ class LineReader {
  private:
   ByteReader& reader_;
   std::string buf_;
+  std::unique_ptr<char[]> scratch_;  // one read chunk
   size_t pos_ = 0;
   uint64_t line_ = 0;
   bool eof_ = false;

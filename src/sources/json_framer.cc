@@ -35,14 +35,12 @@ void JsonFramer::Compact() {
 
 StatusOr<bool> JsonFramer::Fill() {
   if (eof_) return false;
-  size_t old = buf_.size();
-  buf_.resize(old + kChunk);
-  auto n = reader_.Read(buf_.data() + old, kChunk);
-  if (!n.ok()) {
-    buf_.resize(old);
-    return n.status().WithContext(name_);
-  }
-  buf_.resize(old + *n);
+  // Read into a scratch chunk and append what came: growing buf_ by a whole
+  // chunk would zero 1 MiB for every short read (pipes give 64 KiB).
+  if (!scratch_) scratch_ = std::make_unique<char[]>(kChunk);
+  auto n = reader_.Read(scratch_.get(), kChunk);
+  if (!n.ok()) return n.status().WithContext(name_);
+  buf_.append(scratch_.get(), *n);
   if (*n == 0) eof_ = true;
   return *n > 0;
 }

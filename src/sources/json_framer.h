@@ -10,6 +10,7 @@
 #define LOG_GARDENER_SOURCES_JSON_FRAMER_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -57,6 +58,7 @@ class JsonFramer {
   ByteReader& reader_;
   std::string name_;
   std::string buf_;
+  std::unique_ptr<char[]> scratch_;  // one read chunk
   size_t pos_ = 0;             // next unread byte in buf_
   uint64_t consumed_base_ = 0; // bytes dropped from the front of buf_
   uint64_t line_ = 1;          // line of buf_[pos_]

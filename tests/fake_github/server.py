@@ -72,6 +72,7 @@ class Handler(BaseHTTPRequestHandler):
             if path.startswith("/_"):
                 return self.control(method, path, data)
             STATE["requests"].append({"t": time.time(), "method": method, "path": self.path,
+                                      "host": self.headers.get("Host"),
                                       "auth": self.headers.get("Authorization"),
                                       "ua": self.headers.get("User-Agent"), "body": raw.decode("utf-8", "replace")})
             if not self.headers.get("User-Agent"):
@@ -79,6 +80,11 @@ class Handler(BaseHTTPRequestHandler):
             if self.headers.get("Authorization") != f"Bearer {TOKEN}":
                 return self.reply(401, {"message": "Bad credentials"})
             kind = self.injection(method, path)
+            if kind == "redirect-other-host":
+                # Same server, another host name: a client must not carry the token there.
+                port = self.server.server_address[1]
+                return self.reply(307, {"message": "Temporary Redirect"},
+                                  {"Location": f"http://localhost:{port}{self.path}"})
             if kind == "secondary":
                 return self.reply(403, {"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."},
                                   {"retry-after": "1"})
@@ -149,10 +155,13 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
+    global TOKEN
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--port-file")
+    ap.add_argument("--token", default=TOKEN, help="the token the API accepts")
     a = ap.parse_args()
+    TOKEN = a.token
     srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
     if a.port_file:
         with open(a.port_file + ".tmp", "w") as f:

@@ -1,0 +1,47 @@
+// The plain-text line reader, and the masker and miner over what it yields
+// (the `templates` command's path for plain logs).
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include "mine/template_miner.h"
+#include "sources/file_source.h"
+
+namespace {
+
+class Bytes : public lg::ByteReader {
+ public:
+  explicit Bytes(std::string_view data) : data_(data) {}
+  lg::StatusOr<size_t> Read(char* buf, size_t n) override {
+    const size_t take = std::min(n, data_.size() - pos_);
+    std::memcpy(buf, data_.data() + pos_, take);
+    pos_ += take;
+    return take;
+  }
+
+ private:
+  std::string_view data_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  Bytes bytes(std::string_view(reinterpret_cast<const char*>(data), size));
+  lg::LineReader lines(bytes);
+  lg::TemplateMiner miner;
+  const uint32_t group = miner.Group("fuzz");
+  std::string_view line;
+  for (int i = 0; i < 10000; ++i) {
+    auto more = lines.Next(line);
+    if (!more.ok() || !*more) break;
+    miner.Add(group, line);
+  }
+  miner.Finish();
+  for (uint32_t t = 0; t < miner.template_count(); ++t) {
+    (void)miner.Text(t);
+    (void)miner.WildcardText(t);
+  }
+  return 0;
+}
