@@ -15,6 +15,7 @@ packages=(
   libsqlite3-dev       # local tracker and state store
   libssl-dev libcurl4-openssl-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-dev  # the fuzz targets (libFuzzer) under ASan + UBSan
   curl                 # test.sh waits for the loopback fixtures server
   openssl              # the loopback Google token endpoint verifies JWT signatures with it
   tzdata               # --tz and the worklog's local times

@@ -4,12 +4,22 @@
 # The GitHub client's conformance tests need @octokit/fixtures-server (npm):
 # it is installed from tests/github-fixtures/package-lock.json and started on
 # loopback here; if npm cannot install it, those tests skip visibly.
+#
+#   bash scripts/test.sh                 the release build (the README's command)
+#   bash scripts/test.sh release asan    also the unit and integration tests under
+#                                        AddressSanitizer + UBSan (what CI runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+presets=("$@")
+[ ${#presets[@]} -eq 0 ] && presets=(release)
 
 bash scripts/install-deps.sh
-cmake --preset release -DLG_BUILD_TESTS=ON -DLG_BUILD_BENCH=ON >/dev/null
-cmake --build --preset release
+for preset in "${presets[@]}"; do
+  bench=OFF
+  [ "$preset" = release ] && bench=ON
+  cmake --preset "$preset" -DLG_BUILD_TESTS=ON -DLG_BUILD_BENCH=$bench >/dev/null
+  cmake --build --preset "$preset"
+done
 
 fixtures_pid=
 cleanup() { [ -n "$fixtures_pid" ] && kill "$fixtures_pid" 2>/dev/null || true; }
@@ -28,4 +38,14 @@ if command -v npm >/dev/null && (cd tests/github-fixtures && npm ci --no-audit -
 else
   echo "test.sh: @octokit/fixtures-server could not be installed; the GitHub conformance tests will skip" >&2
 fi
-ctest --preset release -j2
+for preset in "${presets[@]}"; do
+  echo "== ctest: $preset"
+  if [ "$preset" = asan ]; then
+    # Sanitizers: the unit and integration tests (the data-accuracy checks on
+    # ../shared are the release build's); any report aborts with a non-zero exit.
+    ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      ctest --preset asan -j2 -L 'unit|integration' -LE shared
+  else
+    ctest --preset "$preset" -j2
+  fi
+done

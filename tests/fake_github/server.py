@@ -11,6 +11,8 @@ GitHub's): POST /_seed, GET /_state, POST /_inject, POST /_config.
     python3 server.py --port 0 --port-file PATH   # writes the chosen port
 """
 import argparse
+import os
+import signal
 import json
 import re
 import threading
@@ -32,6 +34,22 @@ def issue_json(i, base):
     }
 
 
+def kill_client():
+    """SIGKILLs every process whose command line holds the configured marker
+    (the gardener under test, started with it in an argument)."""
+    marker = STATE["config"]["kill"]["marker"].encode()
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if marker in f.read():
+                    os.kill(int(pid), signal.SIGKILL)
+                    STATE["config"]["kill"]["killed"] = STATE["config"]["kill"].get("killed", 0) + 1
+        except OSError:
+            pass
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -40,6 +58,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def reply(self, status, body=None, headers=None):
         data = b"" if body is None else json.dumps(body).encode()
+        kill = getattr(self, "kill_phase", None)
+        if kill == "before-reply":
+            kill_client()  # the request took effect; the client never hears of it
+            self.close_connection = True
+            return
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
@@ -50,6 +73,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         self.wfile.write(data)
+        self.wfile.flush()
+        if kill == "after-reply":
+            kill_client()  # the client got the answer but had no time to record it
 
     def body(self):
         n = int(self.headers.get("Content-Length") or 0)
@@ -75,6 +101,11 @@ class Handler(BaseHTTPRequestHandler):
                                       "host": self.headers.get("Host"),
                                       "auth": self.headers.get("Authorization"),
                                       "ua": self.headers.get("User-Agent"), "body": raw.decode("utf-8", "replace")})
+            crash = STATE["config"].get("kill")
+            if crash:
+                crash["seen"] = crash.get("seen", 0) + 1
+                if crash["seen"] == crash["at"]:
+                    self.kill_phase = crash["phase"]
             if not self.headers.get("User-Agent"):
                 return self.reply(403, {"message": "Request forbidden by administrative rules. Please make sure your request has a User-Agent header"})
             if self.headers.get("Authorization") != f"Bearer {TOKEN}":
