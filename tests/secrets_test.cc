@@ -165,5 +165,40 @@ TEST_F(Secrets, RedirectToAnotherHostDoesNotCarryTheToken) {
   EXPECT_NE(record.find("\"auth\": null"), std::string::npos) << record;
 }
 
+// https is always verified: a server with a self-signed certificate is
+// refused, by the GitHub tracker and by the Cloud Logging source alike, and
+// no token is sent to it.
+TEST(Tls, SelfSignedCertificatesAreRefused) {
+  TempDir dir;
+  ASSERT_EQ(std::system(("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout " +
+                         Quote(dir / "key.pem") + " -out " + Quote(dir / "cert.pem") + " >/dev/null 2>&1")
+                            .c_str()),
+            0);
+  const std::string port_file = dir / "port";
+  std::system(("python3 " + Quote(SourceDir() + "/tests/fake_github/server.py") + " --port 0 --port-file " +
+               Quote(port_file) + " --tls-cert " + Quote(dir / "cert.pem") + " --tls-key " + Quote(dir / "key.pem") +
+               " >/dev/null 2>&1 & echo $! > " + Quote(dir / "pid"))
+                  .c_str());
+  for (int i = 0; i < 100 && !std::filesystem::exists(port_file); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(std::filesystem::exists(port_file));
+  const std::string https = "https://127.0.0.1:" + Slurp(port_file);
+  WriteText(dir / "logs.ndjson", Logs());
+  const std::string window = " --service api --since 2025-09-15T15:00:00Z --until 2025-09-15T16:00:00Z -q";
+  CommandResult github = RunCommand(std::string("GITHUB_TOKEN=") + kEnvToken + " " + Binary() + " run --source " +
+                                    Quote(dir / "logs.ndjson") + window + " --tracker github:acme/shop --github-api " +
+                                    https + " --state sqlite:" + Quote(dir / "s.db"));
+  EXPECT_NE(github.exit_code, 0) << github.output;
+  EXPECT_NE(github.output.find("certificate"), std::string::npos) << github.output;
+  WriteText(dir / "token", "ya29.not-a-real-token\n");
+  CommandResult gcp = RunCommand(Binary() + " run --source gcp:p --gcp-logging-api " + https +
+                                 " --access-token-file " + Quote(dir / "token") + window + " --tracker local:" +
+                                 Quote(dir / "t.db"));
+  EXPECT_NE(gcp.exit_code, 0) << gcp.output;
+  EXPECT_NE(gcp.output.find("certificate"), std::string::npos) << gcp.output;
+  ::kill(std::atoi(Slurp(dir / "pid").c_str()), SIGTERM);
+}
+
 }  // namespace
 }  // namespace lg::test

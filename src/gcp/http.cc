@@ -43,6 +43,16 @@ std::string FormEncode(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// A certificate that does not verify is not a passing fault: no retry.
+bool IsTlsVerificationError(CURLcode rc) {
+  return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_CACERT_BADFILE ||
+         rc == CURLE_SSL_ISSUER_ERROR || rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH;
+}
+
+}  // namespace
+
 StatusOr<HttpReply> Http(std::string_view method, const std::string& url, const std::vector<std::string>& headers,
                          std::string_view body, double timeout_s) {
   static const bool init = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
@@ -76,6 +86,10 @@ StatusOr<HttpReply> Http(std::string_view method, const std::string& url, const 
   if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
   curl_slist_free_all(list);
   curl_easy_cleanup(curl);
+  if (IsTlsVerificationError(rc)) {
+    return Status::FailedPrecondition(
+        fmt::format("{} {}: {} (TLS certificates are always verified)", method, url, curl_easy_strerror(rc)));
+  }
   if (rc != CURLE_OK) return Status::Unavailable(fmt::format("{} {}: {}", method, url, curl_easy_strerror(rc)));
   return r;
 }

@@ -109,6 +109,7 @@ Status GcpLoggingSource::ReadQuery(const std::string& filter, bool context_only,
       if (!token_->QuotaProject().empty()) headers.push_back("x-goog-user-project: " + token_->QuotaProject());
       reply = Http("POST", url, headers, body);
       const bool network = !reply.ok();
+      if (network && reply.status().code() != StatusCode::kUnavailable) return reply.status();
       const long s = network ? 0 : reply->status;
       if (!network && s == 200) break;
       if (!network && s == 401 && !refreshed) {

@@ -150,6 +150,12 @@ StatusOr<HttpResponse> GitHubClient::Perform(std::string_view method, const std:
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   log_.push_back(fmt::format("{} {}", method, url));
+  if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_CACERT_BADFILE ||
+      rc == CURLE_SSL_ISSUER_ERROR || rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH) {
+    // A certificate that does not verify is not a passing fault: no retry.
+    return Status::FailedPrecondition(
+        fmt::format("{} {}: {} (TLS certificates are always verified)", method, url, curl_easy_strerror(rc)));
+  }
   if (rc != CURLE_OK) {
     return Status::Unavailable(fmt::format("{} {}: {}", method, url, curl_easy_strerror(rc)));
   }
@@ -186,7 +192,9 @@ StatusOr<HttpResponse> GitHubClient::Request(std::string_view method, std::strin
       break;
     }
     if (!got.ok()) {
-      if (mutating || attempt >= o_.max_retries) return got.status();
+      if (mutating || attempt >= o_.max_retries || got.status().code() != StatusCode::kUnavailable) {
+        return got.status();
+      }
       Wait(backoff);
       backoff *= 2;
       continue;

@@ -191,9 +191,16 @@ def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--port-file")
     ap.add_argument("--token", default=TOKEN, help="the token the API accepts")
+    ap.add_argument("--tls-cert", help="serve HTTPS with this (self-signed) certificate")
+    ap.add_argument("--tls-key")
     a = ap.parse_args()
     TOKEN = a.token
     srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
+    if a.tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     if a.port_file:
         with open(a.port_file + ".tmp", "w") as f:
             f.write(str(srv.server_address[1]))
