@@ -14,6 +14,7 @@ packages=(
   libre2-dev           # user-configurable patterns
   libsqlite3-dev       # local tracker and state store
   libssl-dev libcurl4-openssl-dev libpq-dev
+  postgresql           # the shared state store's tests run a real server on loopback
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-dev  # the fuzz targets (libFuzzer) under ASan + UBSan
   curl                 # test.sh waits for the loopback fixtures server

@@ -3,7 +3,9 @@
 # test suite through ctest. Tests that need ../shared skip visibly without it.
 # The GitHub client's conformance tests need @octokit/fixtures-server (npm):
 # it is installed from tests/github-fixtures/package-lock.json and started on
-# loopback here; if npm cannot install it, those tests skip visibly.
+# loopback here; if npm cannot install it, those tests skip visibly. A
+# throwaway PostgreSQL cluster is started on loopback the same way
+# (scripts/start-postgres.sh) for the PostgreSQL state and fleet tests.
 #
 #   bash scripts/test.sh                 the release build (the README's command)
 #   bash scripts/test.sh release asan    also the unit and integration tests under
@@ -22,8 +24,18 @@ for preset in "${presets[@]}"; do
 done
 
 fixtures_pid=
-cleanup() { [ -n "$fixtures_pid" ] && kill "$fixtures_pid" 2>/dev/null || true; }
+cleanup() {
+  [ -n "$fixtures_pid" ] && kill "$fixtures_pid" 2>/dev/null
+  bash scripts/stop-postgres.sh
+  true
+}
 trap cleanup EXIT
+# A throwaway PostgreSQL on loopback for the state-store and fleet tests.
+if pg_env=$(bash scripts/start-postgres.sh); then
+  eval "$pg_env"
+else
+  echo "test.sh: no PostgreSQL server; the PostgreSQL tests will skip" >&2
+fi
 if command -v npm >/dev/null && (cd tests/github-fixtures && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   node tests/github-fixtures/node_modules/.bin/octokit-fixtures-server --port "$port" --log-level error \

@@ -44,7 +44,21 @@ struct StoredTemplate {
   uint64_t count = 0; // messages seen over all runs
 };
 
-// Thread safety: one thread at a time.
+// A lease on a unit of work (see StateStore::TryLease).
+struct LeaseResult {
+  bool granted = false;
+  std::string holder;  // who holds it otherwise
+};
+
+// Who holds a filing claim on an incident (see StateStore::ClaimFiling).
+struct FilingClaim {
+  bool granted = false;  // the caller may file the incident now
+  std::string holder;    // who holds it otherwise
+  int64_t issue = 0;     // the issue it was filed as, once known (0: being filed)
+};
+
+// Thread safety: one thread at a time. Several processes (workers) may share
+// one store: leases and filing claims are what they coordinate with.
 class StateStore {
  public:
   virtual ~StateStore() = default;
@@ -69,6 +83,22 @@ class StateStore {
   virtual StatusOr<std::vector<uint64_t>> GetEdgeKeys(std::string_view key) = 0;
   virtual Status SetWatermarkAndEdge(std::string_view key, std::string_view at,
                                      const std::vector<uint64_t>& edge_keys) = 0;
+  // Workers: a lease on `key` (a service and window) for `ttl_seconds`.
+  // Granted when free, expired, already this holder's (which renews it), or
+  // held by `take_over_from` (a holder the caller knows is dead).
+  virtual StatusOr<LeaseResult> TryLease(std::string_view key, std::string_view holder, int64_t ttl_seconds,
+                                         std::string_view take_over_from = {}) = 0;
+  virtual Status ReleaseLease(std::string_view key, std::string_view holder) = 0;
+  // Filing an incident (by cluster fingerprint) is claimed first, in one
+  // transaction, so however many workers garden windows of the same service,
+  // one files it: granted when nobody claimed it, when it is this holder's,
+  // or when another holder's claim is older than `stale_seconds` without an
+  // issue, or is `take_over_from`'s (that worker died mid-filing; the
+  // tracker's markers tell what it did).
+  virtual StatusOr<FilingClaim> ClaimFiling(std::string_view fingerprint, std::string_view holder,
+                                            int64_t stale_seconds, std::string_view take_over_from = {}) = 0;
+  // Records the issue a claimed incident was filed as.
+  virtual Status CompleteFiling(std::string_view fingerprint, int64_t issue) = 0;
   virtual std::string Describe() const = 0;
 };
 

@@ -54,6 +54,13 @@ Status MapAll(StateStore& state, const Cluster& c, int64_t issue) {
   return Status::Ok();
 }
 
+// What a filing claim is about: an incident's first issue, or its regression
+// of one closed issue (a later regression of the new issue is another claim).
+std::string ClaimKey(const Cluster& c) {
+  return c.action.kind == ActionKind::kRegression ? fmt::format("{}|regression|{}", c.fingerprint, c.action.issue)
+                                                  : c.fingerprint + "|create";
+}
+
 // Fills c.action.kind/issue/rationale from the evidence. No side effects.
 void Decide(Cluster& c, const RenderContext& ctx, const IssueIndex& index,
             std::optional<int64_t> state_issue, const ActOptions& options) {
@@ -160,6 +167,10 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
     c.title = MakeTitle(c.category, c.priority, c.name);
     if (c.action.status == "already done") {
       ++stats.already_done;
+      if (state && !options.dry_run && c.action.new_issue != 0) {
+        // A filing finished by an earlier (perhaps killed) run: settle its claim.
+        LG_RETURN_IF_ERROR(state->CompleteFiling(ClaimKey(c), c.action.new_issue));
+      }
       if (state && !options.dry_run) {
         LG_RETURN_IF_ERROR(state->RecordAction({key, std::string(ActionKindName(c.action.kind)),
                                                 c.fingerprint, c.action.issue, c.action.new_issue,
@@ -167,6 +178,35 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
         LG_RETURN_IF_ERROR(MapAll(*state, c, c.action.new_issue));
       }
       continue;
+    }
+    // Filing is claimed first (fleet-wide, one transaction): another worker,
+    // gardening another window of the service, may be filing this incident.
+    std::string claim_key;
+    if (state && !options.dry_run &&
+        (c.action.kind == ActionKind::kCreate || c.action.kind == ActionKind::kRegression) &&
+        filings < options.max_new_issues) {
+      claim_key = ClaimKey(c);
+      auto claim = state->ClaimFiling(claim_key, options.worker, options.claim_stale_seconds);
+      if (!claim.ok()) return claim.status();
+      if (!claim->granted && claim->issue == 0 && options.holder_is_dead && options.holder_is_dead(claim->holder)) {
+        // Its holder died mid-filing (a crash on this machine): take it over;
+        // Decide already looked for what it filed, by the markers.
+        claim = state->ClaimFiling(claim_key, options.worker, options.claim_stale_seconds, claim->holder);
+        if (!claim.ok()) return claim.status();
+      }
+      if (!claim->granted && claim->issue != 0) {
+        c.action.rationale += fmt::format("; worker {} filed it as #{}", claim->holder, claim->issue);
+        c.action.kind = ActionKind::kComment;
+        c.action.issue = claim->issue;
+        c.category = "new";
+        c.title = MakeTitle(c.category, c.priority, c.name);
+      } else if (!claim->granted) {
+        c.action.rationale += fmt::format("; worker {} is filing it now", claim->holder);
+        c.action.kind = ActionKind::kNone;
+        c.action.status = "deferred: another worker is filing it";
+        ++stats.deferred;
+        continue;  // not journaled: the next run of this window decides again
+      }
     }
     JournalRecord rec{key, std::string(ActionKindName(c.action.kind)), c.fingerprint,
                       c.action.issue, 0, "planned", window};
@@ -235,6 +275,7 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
       ++stats.created;
     }
     if (state) {
+      if (!claim_key.empty()) LG_RETURN_IF_ERROR(state->CompleteFiling(claim_key, filed->number));
       LG_RETURN_IF_ERROR(MapAll(*state, c, filed->number));
       rec.new_issue = filed->number;
       rec.status = "confirmed";

@@ -3,6 +3,7 @@
 #ifndef LOG_GARDENER_ACT_EXECUTOR_H_
 #define LOG_GARDENER_ACT_EXECUTOR_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,13 @@ struct ActOptions {
   int max_new_issues = 10;  // filings (create + regression) per run
   std::string label = "log-gardener";
   MatchOptions match;
+  // Workers sharing a state store: who this one is ("host:pid"), and after
+  // how long another worker's unfinished filing claim counts as abandoned.
+  std::string worker = "local";
+  int64_t claim_stale_seconds = 600;
+  // Tells a holder that is known to be gone (a process on this machine that
+  // no longer runs); its claims are taken over at once.
+  std::function<bool(std::string_view holder)> holder_is_dead;
 };
 
 struct ActStats {

@@ -1,7 +1,9 @@
 // `log-gardener run`: one gardening pass.
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <thread>
 
@@ -9,7 +11,9 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 
 #include <fmt/format.h>
@@ -60,6 +64,8 @@ struct RunFlags {
   std::string filter;
   std::string overlap = "5m";
   std::string live_context = "signals";
+  std::string worker;         // empty: host:pid
+  int64_t lease_seconds = 900;
   bool quiet = false;
 };
 
@@ -88,6 +94,33 @@ StatusOr<Window> ResolveWindow(const RunFlags& f, Timestamp now, std::string& pe
   auto w = WindowFromPeriod(period, now);
   if (!w.ok()) return w.status().WithContext("--period");
   return w;
+}
+
+// "host:pid", this process as a worker.
+std::string DefaultWorkerName() {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return fmt::format("{}:{}", host, ::getpid());
+}
+
+// A worker known to be gone: a process of this machine that no longer runs.
+// (Another machine's workers are only trusted to be gone once their lease or
+// claim times out.)
+bool HolderIsDead(std::string_view holder) {
+  const size_t colon = holder.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  if (holder.substr(0, colon) != host) return false;
+  const long pid = std::strtol(std::string(holder.substr(colon + 1)).c_str(), nullptr, 10);
+  if (pid <= 0) return false;
+  if (::kill(static_cast<pid_t>(pid), 0) != 0) return errno == ESRCH;
+  // Killed but not reaped (a zombie: its parent died too, and nobody waits
+  // for it) is gone as well.
+  std::ifstream stat(fmt::format("/proc/{}/stat", pid));
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const size_t paren = text.rfind(')');
+  return paren != std::string::npos && paren + 2 < text.size() && (text[paren + 2] == 'Z' || text[paren + 2] == 'X');
 }
 
 // "p1,p2" → {"p1", "p2"}.
@@ -300,6 +333,34 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
                 << std::flush;
     };
   }
+  // Workers sharing a state store: one gardens a (service, window) at a time.
+  // The lease is released when the pass ends, and expires if the worker dies
+  // (at once for a dead process on this machine).
+  const std::string worker = f.worker.empty() ? DefaultWorkerName() : f.worker;
+  options.act.worker = worker;
+  options.act.holder_is_dead = HolderIsDead;
+  std::string lease_key;
+  if (!f.dry_run) {
+    lease_key = fmt::format("run|{}|{}", options.service, WindowText(options.window));
+    auto leased = state->TryLease(lease_key, worker, f.lease_seconds);
+    if (leased.ok() && !leased->granted && HolderIsDead(leased->holder)) {
+      leased = state->TryLease(lease_key, worker, f.lease_seconds, leased->holder);  // it crashed: take over
+    }
+    if (!leased.ok()) return ReportError(leased.status(), false);
+    if (!leased->granted) {
+      std::cerr << fmt::format("log-gardener: {} {} is being gardened by worker {}; nothing to do\n",
+                               options.service.empty() ? "every service" : options.service,
+                               WindowText(options.window), leased->holder);
+      return kExitOk;
+    }
+  }
+  struct LeaseGuard {
+    StateStore* state;
+    std::string key, holder;
+    ~LeaseGuard() {
+      if (state && !key.empty()) (void)state->ReleaseLease(key, holder);
+    }
+  } lease_guard{state.get(), lease_key, worker};
   auto result = RunPass(options, sources, **tracker, f.dry_run ? nullptr : state.get(), *clock);
   if (progress) std::cerr << "\r\033[K" << std::flush;
   if (!result.ok()) return ReportError(result.status(), true);
@@ -393,8 +454,13 @@ void AddRunOptions(CLI::App* cmd, RunFlags& f) {
                   "Issue tracker: local:PATH (SQLite, default local:.log-gardener/gardener.db)")
       ->type_name("SPEC");
   cmd->add_option("--state", f.state,
-                  "State store: sqlite:PATH (default: the local tracker's file)")
+                  "State store: sqlite:PATH (default: the local tracker's file) or postgres://USER@HOST:PORT/DB "
+                  "(shared by several workers)")
       ->type_name("SPEC");
+  cmd->add_option("--worker", f.worker,
+                  "This worker's name when several share a --state (default host:pid)");
+  cmd->add_option("--lease-seconds", f.lease_seconds,
+                  "How long a worker's hold on a (service, window) lasts if it dies (default 900)");
   cmd->add_flag("--dry-run", f.dry_run, "Print the plan; change neither tracker nor state");
   cmd->add_option("--max-new-issues", f.max_new_issues, "Most issues filed per run (default 10)");
   cmd->add_flag("--commit-worklog", f.commit_worklog,

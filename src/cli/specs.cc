@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "core/file_util.h"
+#include "state/postgres_state_store.h"
 #include "state/sqlite_state_store.h"
 #include "trackers/github_tracker.h"
 
@@ -66,9 +67,10 @@ StatusOr<std::unique_ptr<StateStore>> OpenState(const std::string& spec,
     path = p.ok() ? *p : std::string(".log-gardener/state.db");
   } else if (spec.starts_with("sqlite:")) {
     path = spec.substr(7);
-  } else if (spec.starts_with("postgres")) {
-    return Status::InvalidArgument(fmt::format(
-        "--state {}: PostgreSQL state is not available in this build; use sqlite:PATH", spec));
+  } else if (spec.starts_with("postgres://") || spec.starts_with("postgresql://")) {
+    auto s = PostgresStateStore::Open(spec);
+    if (!s.ok()) return s.status().WithContext("--state");
+    return std::unique_ptr<StateStore>(std::move(*s));
   } else {
     path = spec;
   }

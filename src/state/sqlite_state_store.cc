@@ -1,6 +1,7 @@
 #include "state/sqlite_state_store.h"
 
 #include <cstdlib>
+#include <ctime>
 
 #include <fmt/format.h>
 
@@ -48,6 +49,17 @@ CREATE INDEX IF NOT EXISTS state_templates_grp ON state_templates (grp);
 CREATE TABLE IF NOT EXISTS state_watermarks (
   key TEXT PRIMARY KEY,
   at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS state_leases (
+  key        TEXT PRIMARY KEY,  -- "run|service|window"
+  holder     TEXT NOT NULL,     -- "host:pid"
+  expires_at INTEGER NOT NULL   -- unix seconds
+);
+CREATE TABLE IF NOT EXISTS state_claims (
+  fingerprint TEXT PRIMARY KEY,
+  holder      TEXT NOT NULL,
+  issue       INTEGER NOT NULL,  -- 0 while being filed
+  claimed_at  INTEGER NOT NULL   -- unix seconds
 );
 CREATE TABLE IF NOT EXISTS state_edges (
   key  TEXT PRIMARY KEY,    -- as in state_watermarks
@@ -229,6 +241,87 @@ Status SqliteStateStore::SetWatermarkAndEdge(std::string_view key, std::string_v
     return s;
   }
   return db_->Exec("COMMIT");
+}
+
+// Leases and claims: BEGIN IMMEDIATE takes SQLite's write lock first, so the
+// read-then-write below is atomic across processes sharing the file.
+StatusOr<LeaseResult> SqliteStateStore::TryLease(std::string_view key, std::string_view holder,
+                                                 int64_t ttl_seconds, std::string_view take_over_from) {
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  LG_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  auto body = [&]() -> StatusOr<LeaseResult> {
+    auto st = db_->Prepare("SELECT holder, expires_at FROM state_leases WHERE key = ?");
+    if (!st.ok()) return st.status();
+    st->Bind(1, key);
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (*row && st->ColumnText(0) != holder && st->ColumnInt(1) >= now &&
+        (take_over_from.empty() || st->ColumnText(0) != take_over_from)) {
+      return LeaseResult{false, st->ColumnText(0)};
+    }
+    auto up = db_->Prepare(
+        "INSERT INTO state_leases (key, holder, expires_at) VALUES (?, ?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at");
+    if (!up.ok()) return up.status();
+    LG_RETURN_IF_ERROR(up->Bind(1, key).Bind(2, holder).Bind(3, now + ttl_seconds).Run());
+    return LeaseResult{true, std::string(holder)};
+  };
+  auto granted = body();
+  if (!granted.ok()) {
+    (void)db_->Exec("ROLLBACK");
+    return granted.status();
+  }
+  LG_RETURN_IF_ERROR(db_->Exec("COMMIT"));
+  return granted;
+}
+
+Status SqliteStateStore::ReleaseLease(std::string_view key, std::string_view holder) {
+  auto st = db_->Prepare("DELETE FROM state_leases WHERE key = ? AND holder = ?");
+  if (!st.ok()) return st.status();
+  return st->Bind(1, key).Bind(2, holder).Run();
+}
+
+StatusOr<FilingClaim> SqliteStateStore::ClaimFiling(std::string_view fingerprint, std::string_view holder,
+                                                    int64_t stale_seconds, std::string_view take_over_from) {
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  LG_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  auto body = [&]() -> StatusOr<FilingClaim> {
+    auto st = db_->Prepare("SELECT holder, issue, claimed_at FROM state_claims WHERE fingerprint = ?");
+    if (!st.ok()) return st.status();
+    st->Bind(1, fingerprint);
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    FilingClaim c;
+    if (*row) {
+      c.holder = st->ColumnText(0);
+      c.issue = st->ColumnInt(1);
+      const bool stale = c.issue == 0 && (st->ColumnInt(2) < now - stale_seconds ||
+                                          (!take_over_from.empty() && c.holder == take_over_from));
+      if (c.issue != 0 || (c.holder != holder && !stale)) return c;
+    }
+    auto up = db_->Prepare(
+        "INSERT INTO state_claims (fingerprint, holder, issue, claimed_at) VALUES (?, ?, 0, ?) "
+        "ON CONFLICT(fingerprint) DO UPDATE SET holder = excluded.holder, claimed_at = excluded.claimed_at");
+    if (!up.ok()) return up.status();
+    LG_RETURN_IF_ERROR(up->Bind(1, fingerprint).Bind(2, holder).Bind(3, now).Run());
+    c.granted = true;
+    c.holder = std::string(holder);
+    c.issue = 0;
+    return c;
+  };
+  auto claim = body();
+  if (!claim.ok()) {
+    (void)db_->Exec("ROLLBACK");
+    return claim.status();
+  }
+  LG_RETURN_IF_ERROR(db_->Exec("COMMIT"));
+  return claim;
+}
+
+Status SqliteStateStore::CompleteFiling(std::string_view fingerprint, int64_t issue) {
+  auto st = db_->Prepare("UPDATE state_claims SET issue = ? WHERE fingerprint = ?");
+  if (!st.ok()) return st.status();
+  return st->Bind(1, issue).Bind(2, fingerprint).Run();
 }
 
 }  // namespace lg

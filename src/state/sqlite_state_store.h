@@ -27,6 +27,12 @@ class SqliteStateStore : public StateStore {
   StatusOr<std::vector<uint64_t>> GetEdgeKeys(std::string_view key) override;
   Status SetWatermarkAndEdge(std::string_view key, std::string_view at,
                              const std::vector<uint64_t>& edge_keys) override;
+  StatusOr<LeaseResult> TryLease(std::string_view key, std::string_view holder, int64_t ttl_seconds,
+                                 std::string_view take_over_from = {}) override;
+  Status ReleaseLease(std::string_view key, std::string_view holder) override;
+  StatusOr<FilingClaim> ClaimFiling(std::string_view fingerprint, std::string_view holder,
+                                    int64_t stale_seconds, std::string_view take_over_from = {}) override;
+  Status CompleteFiling(std::string_view fingerprint, int64_t issue) override;
   std::string Describe() const override { return "sqlite:" + db_->path(); }
 
  private:

@@ -1,6 +1,7 @@
 #include "testing/fakes.h"
 
 #include <algorithm>
+#include <ctime>
 
 #include <fmt/format.h>
 
@@ -112,6 +113,51 @@ Status MemoryStateStore::SetWatermarkAndEdge(std::string_view key, std::string_v
                                              const std::vector<uint64_t>& edge_keys) {
   watermarks_[std::string(key)] = std::string(at);
   edges_[std::string(key)] = edge_keys;
+  return Status::Ok();
+}
+
+namespace {
+int64_t NowSeconds() { return static_cast<int64_t>(std::time(nullptr)); }
+}  // namespace
+
+StatusOr<LeaseResult> MemoryStateStore::TryLease(std::string_view key, std::string_view holder,
+                                                 int64_t ttl_seconds, std::string_view take_over_from) {
+  auto it = leases_.find(key);
+  if (it != leases_.end() && it->second.holder != holder && it->second.expires_at >= NowSeconds() &&
+      (take_over_from.empty() || it->second.holder != take_over_from)) {
+    return LeaseResult{false, it->second.holder};
+  }
+  leases_[std::string(key)] = {std::string(holder), NowSeconds() + ttl_seconds};
+  return LeaseResult{true, std::string(holder)};
+}
+
+Status MemoryStateStore::ReleaseLease(std::string_view key, std::string_view holder) {
+  auto it = leases_.find(key);
+  if (it != leases_.end() && it->second.holder == holder) leases_.erase(it);
+  return Status::Ok();
+}
+
+StatusOr<FilingClaim> MemoryStateStore::ClaimFiling(std::string_view fingerprint, std::string_view holder,
+                                                    int64_t stale_seconds, std::string_view take_over_from) {
+  FilingClaim c;
+  auto it = claims_.find(fingerprint);
+  if (it != claims_.end()) {
+    c.holder = it->second.holder;
+    c.issue = it->second.issue;
+    const bool stale = c.issue == 0 && (it->second.claimed_at < NowSeconds() - stale_seconds ||
+                                        (!take_over_from.empty() && c.holder == take_over_from));
+    if (c.issue != 0 || (c.holder != holder && !stale)) return c;
+  }
+  claims_[std::string(fingerprint)] = {std::string(holder), 0, NowSeconds()};
+  c.granted = true;
+  c.holder = std::string(holder);
+  c.issue = 0;
+  return c;
+}
+
+Status MemoryStateStore::CompleteFiling(std::string_view fingerprint, int64_t issue) {
+  auto it = claims_.find(fingerprint);
+  if (it != claims_.end()) it->second.issue = issue;
   return Status::Ok();
 }
 

@@ -59,6 +59,12 @@ class MemoryStateStore : public StateStore {
   StatusOr<std::vector<uint64_t>> GetEdgeKeys(std::string_view key) override;
   Status SetWatermarkAndEdge(std::string_view key, std::string_view at,
                              const std::vector<uint64_t>& edge_keys) override;
+  StatusOr<LeaseResult> TryLease(std::string_view key, std::string_view holder, int64_t ttl_seconds,
+                                 std::string_view take_over_from = {}) override;
+  Status ReleaseLease(std::string_view key, std::string_view holder) override;
+  StatusOr<FilingClaim> ClaimFiling(std::string_view fingerprint, std::string_view holder,
+                                    int64_t stale_seconds, std::string_view take_over_from = {}) override;
+  Status CompleteFiling(std::string_view fingerprint, int64_t issue) override;
   std::string Describe() const override { return "memory"; }
   size_t runs = 0;
 
@@ -68,6 +74,17 @@ class MemoryStateStore : public StateStore {
   std::map<uint64_t, StoredTemplate> templates_;
   std::map<std::string, std::string, std::less<>> watermarks_;
   std::map<std::string, std::vector<uint64_t>, std::less<>> edges_;
+  struct Lease {
+    std::string holder;
+    int64_t expires_at = 0;
+  };
+  std::map<std::string, Lease, std::less<>> leases_;
+  struct Claim {
+    std::string holder;
+    int64_t issue = 0;
+    int64_t claimed_at = 0;
+  };
+  std::map<std::string, Claim, std::less<>> claims_;
 };
 
 }  // namespace lg::testing
