@@ -29,7 +29,7 @@ class Bytes : public lg::ByteReader {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Bytes bytes(std::string_view(reinterpret_cast<const char*>(data), size));
-  lg::LineReader lines(bytes);
+  lg::LineReader lines(bytes, 4096);
   lg::TemplateMiner miner;
   const uint32_t group = miner.Group("fuzz");
   std::string_view line;

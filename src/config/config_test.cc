@@ -60,6 +60,19 @@ TEST(Config, SyntaxErrorsNameThePosition) {
   EXPECT_NE(std::string(c.status().message()).find("broken.toml:1:"), std::string::npos) << c.status().message();
 }
 
+// fuzz/regressions/config/float-count-overflow-93b877b0: a float where a
+// whole number belongs was converted unchecked (7.8e45 overflows int64).
+TEST(Config, FloatForACountIsAnErrorNotAnOverflow) {
+  for (const char* text : {"[correlation]\ndeploy_min_entries = 7.77777e45\n",
+                           "[correlation]\ndeploy_min_entries = 3.5\n",
+                           "[correlation]\ndeploy_min_entries = -1\n"}) {
+    auto c = ParseConfig(text, "f.toml");
+    ASSERT_FALSE(c.ok()) << text;
+    EXPECT_NE(c.status().message().find("deploy_min_entries"), std::string::npos) << c.status().message();
+  }
+  EXPECT_TRUE(ParseConfig("[correlation]\ndeploy_min_entries = 12\n", "f.toml").ok());
+}
+
 TEST(Config, ImpactNeedsFourLevels) {
   auto c = ParseConfig("[triage]\nimpact = [\"down\", \"broken\"]\n", "x.toml");
   ASSERT_FALSE(c.ok());

@@ -137,8 +137,8 @@ StatusOr<bool> LineReader::Next(std::string_view& line) {
     // Keep the partial line, read another chunk.
     buf_.erase(0, pos_);
     pos_ = 0;
-    if (!scratch_) scratch_ = std::make_unique<char[]>(kChunk);  // see JsonFramer::Fill
-    auto r = reader_.Read(scratch_.get(), kChunk);
+    if (!scratch_) scratch_ = std::make_unique<char[]>(chunk_);  // see JsonFramer::Fill
+    auto r = reader_.Read(scratch_.get(), chunk_);
     if (!r.ok()) return r.status();
     buf_.append(scratch_.get(), *r);
     if (*r == 0) eof_ = true;

@@ -79,13 +79,15 @@ class PeekReader : public ByteReader {
 class LineReader {
  public:
   static constexpr size_t kChunk = size_t{1} << 20;
-  explicit LineReader(ByteReader& reader) : reader_(reader) {}
+  // `chunk`: bytes asked of the reader at a time (0: kChunk).
+  explicit LineReader(ByteReader& reader, size_t chunk = 0) : reader_(reader), chunk_(chunk ? chunk : kChunk) {}
   // Sets `line` (valid until the next call) and returns true, or false at the end.
   StatusOr<bool> Next(std::string_view& line);
   uint64_t line_number() const { return line_; }
 
  private:
   ByteReader& reader_;
+  size_t chunk_;
   std::string buf_;
   std::unique_ptr<char[]> scratch_;  // one read chunk
   size_t pos_ = 0;

@@ -15,8 +15,8 @@ bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 }  // namespace
 
-JsonFramer::JsonFramer(ByteReader& reader, std::string name)
-    : reader_(reader), name_(std::move(name)) {}
+JsonFramer::JsonFramer(ByteReader& reader, std::string name, size_t chunk)
+    : reader_(reader), name_(std::move(name)), chunk_(chunk == 0 ? kChunk : chunk) {}
 
 Status JsonFramer::Error(std::string_view what) const {
   return Status::DataLoss(
@@ -37,8 +37,8 @@ StatusOr<bool> JsonFramer::Fill() {
   if (eof_) return false;
   // Read into a scratch chunk and append what came: growing buf_ by a whole
   // chunk would zero 1 MiB for every short read (pipes give 64 KiB).
-  if (!scratch_) scratch_ = std::make_unique<char[]>(kChunk);
-  auto n = reader_.Read(scratch_.get(), kChunk);
+  if (!scratch_) scratch_ = std::make_unique<char[]>(chunk_);
+  auto n = reader_.Read(scratch_.get(), chunk_);
   if (!n.ok()) return n.status().WithContext(name_);
   buf_.append(scratch_.get(), *n);
   if (*n == 0) eof_ = true;

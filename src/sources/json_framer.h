@@ -36,7 +36,9 @@ struct Frame {
 class JsonFramer {
  public:
   // `name` appears in error messages ("logs.ndjson:12: ...").
-  JsonFramer(ByteReader& reader, std::string name);
+  // `chunk`: bytes asked of the reader at a time (0: 1 MiB); smaller in tests
+  // and fuzzing, so entries straddle many reads.
+  JsonFramer(ByteReader& reader, std::string name, size_t chunk = 0);
 
   // Sets `frame` to the next entry and returns true, or false at the end.
   // Framing errors (an unterminated array or object, a stray byte) are
@@ -58,6 +60,7 @@ class JsonFramer {
   ByteReader& reader_;
   std::string name_;
   std::string buf_;
+  size_t chunk_;
   std::unique_ptr<char[]> scratch_;  // one read chunk
   size_t pos_ = 0;             // next unread byte in buf_
   uint64_t consumed_base_ = 0; // bytes dropped from the front of buf_
