@@ -17,6 +17,7 @@
 
 #include <simdjson.h>
 
+#include "fake_github.h"
 #include "test_util.h"
 #include "trackers/github_client.h"
 
@@ -24,45 +25,6 @@ namespace lg::test {
 namespace {
 
 constexpr const char* kToken = "test-token-not-a-secret";
-
-class Server {
- public:
-  explicit Server(const TempDir& dir) {
-    const std::string port_file = dir / "port";
-    std::system(("python3 " + Quote(SourceDir() + "/tests/fake_github/server.py") + " --port 0 --port-file " +
-                 Quote(port_file) + " >/dev/null 2>&1 & echo $! > " + Quote(dir / "pid"))
-                    .c_str());
-    for (int i = 0; i < 100 && !std::filesystem::exists(port_file); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    if (!std::filesystem::exists(port_file)) return;
-    api_ = "http://127.0.0.1:" + Slurp(port_file);
-    pid_ = std::atoi(Slurp(dir / "pid").c_str());
-  }
-  ~Server() {
-    if (pid_ > 0) ::kill(pid_, SIGTERM);
-  }
-  bool ok() const { return !api_.empty(); }
-  const std::string& api() const { return api_; }
-  bool Control(const std::string& path, const std::string& json) const {
-    GitHubOptions o;
-    o.api = api_;
-    o.min_mutation_interval_s = 0;
-    GitHubClient c(o);
-    return c.Request("POST", path, json).ok();
-  }
-  std::string State() const {
-    GitHubOptions o;
-    o.api = api_;
-    GitHubClient c(o);
-    auto r = c.Request("GET", "/_state");
-    return r.ok() ? r->body : "";
-  }
-
- private:
-  std::string api_;
-  int pid_ = 0;
-};
 
 // What a pass leaves in the tracker: every issue's title and state with its
 // number of comments, in order; and how many API requests it took.
@@ -89,7 +51,7 @@ Outcome Read(const std::string& state) {
   return o;
 }
 
-CommandResult Garden(const TempDir& dir, const Server& server) {
+CommandResult Garden(const TempDir& dir, const FakeGitHub& server) {
   // The temp folder's path is in the command line: the server finds the
   // process to kill by it.
   return RunCommand(std::string("GITHUB_TOKEN=") + kToken + " " + Binary() + " run --source " +
@@ -99,16 +61,14 @@ CommandResult Garden(const TempDir& dir, const Server& server) {
                     Quote(dir / "state.db") + " --json " + Quote(dir / "result.json") + " -q");
 }
 
-std::string Seed() { return "{\"issues\":" + Slurp(SourceDir() + "/examples/issues.json") + "}"; }
-
 TEST(CrashPoints, AKilledPassFinishesOnRerunWithEveryActionExactlyOnce) {
   // The uninterrupted pass: what should happen, and how many requests it makes.
   Outcome expected;
   {
     TempDir dir;
-    Server server(dir);
+    FakeGitHub server(dir);
     ASSERT_TRUE(server.ok());
-    ASSERT_TRUE(server.Control("/_seed", Seed()));
+    ASSERT_TRUE(server.SeedExample());
     CommandResult r = Garden(dir, server);
     ASSERT_EQ(r.exit_code, 0) << r.output;
     expected = Read(server.State());
@@ -124,9 +84,9 @@ TEST(CrashPoints, AKilledPassFinishesOnRerunWithEveryActionExactlyOnce) {
     for (const char* phase : {"before-reply", "after-reply"}) {
       SCOPED_TRACE(std::string("killed at request ") + std::to_string(at) + ", " + phase);
       TempDir dir;
-      Server server(dir);
+      FakeGitHub server(dir);
       ASSERT_TRUE(server.ok());
-      ASSERT_TRUE(server.Control("/_seed", Seed()));
+      ASSERT_TRUE(server.SeedExample());
       ASSERT_TRUE(server.Control("/_config", "{\"kill\":{\"marker\":\"" + dir.path() + "\",\"at\":" +
                                                   std::to_string(at) + ",\"phase\":\"" + phase + "\"}}"));
       CommandResult killed = Garden(dir, server);

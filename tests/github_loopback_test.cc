@@ -15,6 +15,7 @@
 
 #include <simdjson.h>
 
+#include "fake_github.h"
 #include "test_util.h"
 #include "trackers/github_client.h"
 
@@ -26,38 +27,13 @@ constexpr const char* kToken = "test-token-not-a-secret";
 class Loopback : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string port_file = dir_ / "port";
-    const std::string pid_file = dir_ / "pid";
-    std::system(("python3 " + Quote(SourceDir() + "/tests/fake_github/server.py") + " --port 0 --port-file " +
-                 Quote(port_file) + " >/dev/null 2>&1 & echo $! > " + Quote(pid_file))
-                    .c_str());
-    for (int i = 0; i < 100 && !std::filesystem::exists(port_file); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ASSERT_TRUE(std::filesystem::exists(port_file)) << "the loopback server did not start";
-    api_ = "http://127.0.0.1:" + Slurp(port_file);
-    pid_ = std::atoi(Slurp(pid_file).c_str());
-    // Seed the tracker with the bundled example's issues.
-    std::string seed = "{\"issues\":" + Slurp(SourceDir() + "/examples/issues.json") + "}";
-    ASSERT_TRUE(Control("/_seed", seed));
+    github_ = std::make_unique<FakeGitHub>(dir_);
+    ASSERT_TRUE(github_->ok()) << "the loopback server did not start";
+    api_ = github_->api();
+    ASSERT_TRUE(github_->SeedExample());  // the bundled example's issues
   }
-  void TearDown() override {
-    if (pid_ > 0) ::kill(pid_, SIGTERM);
-  }
-  bool Control(const std::string& path, const std::string& json) {
-    GitHubOptions o;
-    o.api = api_;
-    o.min_mutation_interval_s = 0;
-    GitHubClient c(o);
-    return c.Request("POST", path, json).ok();
-  }
-  std::string State() {
-    GitHubOptions o;
-    o.api = api_;
-    GitHubClient c(o);
-    auto r = c.Request("GET", "/_state");
-    return r.ok() ? r->body : "";
-  }
+  bool Control(const std::string& path, const std::string& json) { return github_->Control(path, json); }
+  std::string State() { return github_->State(); }
   CommandResult Run(const std::string& state_db) {
     return RunCommand(std::string("GITHUB_TOKEN=") + kToken + " " + Binary() + " run --source " +
                       Quote(SourceDir() + "/examples/cloud-run-export.json") +
@@ -95,8 +71,8 @@ class Loopback : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::unique_ptr<FakeGitHub> github_;
   std::string api_;
-  int pid_ = 0;
 };
 
 TEST_F(Loopback, WholePassFilesCommentsAndNeverDuplicates) {

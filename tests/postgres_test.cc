@@ -23,6 +23,7 @@
 #include <simdjson.h>
 
 #include "state/postgres_state_store.h"
+#include "fake_github.h"
 #include "test_util.h"
 #include "trackers/github_client.h"
 
@@ -181,35 +182,13 @@ TEST(Postgres, ManyWorkersClaimOneIncidentOnce) {
 class Fleet : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string port_file = dir_ / "port";
-    std::system(("python3 " + Quote(SourceDir() + "/tests/fake_github/server.py") + " --port 0 --port-file " +
-                 Quote(port_file) + " >/dev/null 2>&1 & echo $! > " + Quote(dir_ / "pid"))
-                    .c_str());
-    for (int i = 0; i < 100 && !std::filesystem::exists(port_file); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ASSERT_TRUE(std::filesystem::exists(port_file));
-    api_ = "http://127.0.0.1:" + Slurp(port_file);
-    pid_ = std::atoi(Slurp(dir_ / "pid").c_str());
-    ASSERT_TRUE(Control("/_seed", "{\"issues\":" + Slurp(SourceDir() + "/examples/issues.json") + "}"));
+    github_ = std::make_unique<FakeGitHub>(dir_);
+    ASSERT_TRUE(github_->ok());
+    api_ = github_->api();
+    ASSERT_TRUE(github_->SeedExample());
   }
-  void TearDown() override {
-    if (pid_ > 0) ::kill(pid_, SIGTERM);
-  }
-  bool Control(const std::string& path, const std::string& json) {
-    GitHubOptions o;
-    o.api = api_;
-    o.min_mutation_interval_s = 0;
-    GitHubClient c(o);
-    return c.Request("POST", path, json).ok();
-  }
-  std::string State() {
-    GitHubOptions o;
-    o.api = api_;
-    GitHubClient c(o);
-    auto r = c.Request("GET", "/_state");
-    return r.ok() ? r->body : "";
-  }
+  bool Control(const std::string& path, const std::string& json) { return github_->Control(path, json); }
+  std::string State() { return github_->State(); }
   // One worker's command line; `now` picks its window (the hour before). The
   // name is in its JSON report's path, which the server's kill switch looks for.
   std::string Worker(const std::string& state, const std::string& name, const std::string& now) {
@@ -235,8 +214,8 @@ class Fleet : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::unique_ptr<FakeGitHub> github_;
   std::string api_;
-  int pid_ = 0;
 };
 
 TEST_F(Fleet, FourWorkersAtOnceFileEachIncidentExactlyOnce) {
@@ -268,7 +247,7 @@ TEST_F(Fleet, AWorkerKilledMidFilingLeavesNothingToDuplicateOrLose) {
   ASSERT_EQ(RunCommand(Worker(reference_url, "ref", "2025-09-15T16:00:00Z")).exit_code, 0);
   const auto expected = IssuesPerFingerprint();
   ASSERT_GE(expected.size(), 4u);
-  ASSERT_TRUE(Control("/_seed", "{\"issues\":" + Slurp(SourceDir() + "/examples/issues.json") + "}"));
+  ASSERT_TRUE(github_->SeedExample());
   // Killed while the server files its third issue (the request took effect,
   // the worker never heard), then another worker and the first again.
   ASSERT_TRUE(Control("/_config", "{\"kill\":{\"marker\":\"" + std::string(dir_ / "w1.json") +

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "fake_github.h"
 #include "test_util.h"
 #include "trackers/github_client.h"
 
@@ -67,36 +68,14 @@ std::string Logs() {
 class Secrets : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string port_file = dir_ / "port";
-    std::system(("python3 " + Quote(SourceDir() + "/tests/fake_github/server.py") + " --port 0 --port-file " +
-                 Quote(port_file) + " --token " + kEnvToken + " >/dev/null 2>&1 & echo $! > " + Quote(dir_ / "pid"))
-                    .c_str());
-    for (int i = 0; i < 100 && !std::filesystem::exists(port_file); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ASSERT_TRUE(std::filesystem::exists(port_file)) << "the loopback server did not start";
-    api_ = "http://127.0.0.1:" + Slurp(port_file);
-    pid_ = std::atoi(Slurp(dir_ / "pid").c_str());
+    github_ = std::make_unique<FakeGitHub>(dir_, std::string("--token ") + kEnvToken);
+    ASSERT_TRUE(github_->ok()) << "the loopback server did not start";
+    api_ = github_->api();
     ASSERT_TRUE(Control("/_seed", R"({"issues":[]})"));
     WriteText(dir_ / "logs.ndjson", Logs());
   }
-  void TearDown() override {
-    if (pid_ > 0) ::kill(pid_, SIGTERM);
-  }
-  bool Control(const std::string& path, const std::string& json) {
-    GitHubOptions o;
-    o.api = api_;
-    o.min_mutation_interval_s = 0;
-    GitHubClient c(o);
-    return c.Request("POST", path, json).ok();
-  }
-  std::string ServerState() {
-    GitHubOptions o;
-    o.api = api_;
-    GitHubClient c(o);
-    auto r = c.Request("GET", "/_state");
-    return r.ok() ? r->body : "";
-  }
+  bool Control(const std::string& path, const std::string& json) { return github_->Control(path, json); }
+  std::string ServerState() { return github_->State(); }
   CommandResult Garden(const std::string& extra = "") {
     return RunCommand(std::string("GITHUB_TOKEN=") + kEnvToken + " " + Binary() + " run --source " +
                       Quote(dir_ / "logs.ndjson") +
@@ -107,8 +86,8 @@ class Secrets : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::unique_ptr<FakeGitHub> github_;
   std::string api_;
-  int pid_ = 0;
 };
 
 TEST_F(Secrets, NoSecretInAnyOutputOfAWholePass) {
@@ -174,16 +153,9 @@ TEST(Tls, SelfSignedCertificatesAreRefused) {
                          Quote(dir / "key.pem") + " -out " + Quote(dir / "cert.pem") + " >/dev/null 2>&1")
                             .c_str()),
             0);
-  const std::string port_file = dir / "port";
-  std::system(("python3 " + Quote(SourceDir() + "/tests/fake_github/server.py") + " --port 0 --port-file " +
-               Quote(port_file) + " --tls-cert " + Quote(dir / "cert.pem") + " --tls-key " + Quote(dir / "key.pem") +
-               " >/dev/null 2>&1 & echo $! > " + Quote(dir / "pid"))
-                  .c_str());
-  for (int i = 0; i < 100 && !std::filesystem::exists(port_file); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ASSERT_TRUE(std::filesystem::exists(port_file));
-  const std::string https = "https://127.0.0.1:" + Slurp(port_file);
+  FakeGitHub server(dir, "--tls-cert " + Quote(dir / "cert.pem") + " --tls-key " + Quote(dir / "key.pem"));
+  ASSERT_TRUE(server.ok());
+  const std::string https = server.api("https");
   WriteText(dir / "logs.ndjson", Logs());
   const std::string window = " --service api --since 2025-09-15T15:00:00Z --until 2025-09-15T16:00:00Z -q";
   CommandResult github = RunCommand(std::string("GITHUB_TOKEN=") + kEnvToken + " " + Binary() + " run --source " +
@@ -197,7 +169,6 @@ TEST(Tls, SelfSignedCertificatesAreRefused) {
                                  Quote(dir / "t.db"));
   EXPECT_NE(gcp.exit_code, 0) << gcp.output;
   EXPECT_NE(gcp.output.find("certificate"), std::string::npos) << gcp.output;
-  ::kill(std::atoi(Slurp(dir / "pid").c_str()), SIGTERM);
 }
 
 }  // namespace
