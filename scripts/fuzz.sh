@@ -24,8 +24,11 @@ while read -r name seeds; do
   corpus="$work/corpus-$name"
   mkdir -p "$corpus" "$work/crashes-$name"
   log="$work/$name.log"
+  # The saved crash corpus, when this target has one (git keeps no empty folders).
+  regressions=()
+  [ -d fuzz/regressions/"$name" ] && regressions=(fuzz/regressions/"$name")
   # -timeout: an input running over 10 s is a hang; -rss_limit_mb: a leak or blow-up.
-  if ./build-fuzz/fuzz/"$name"_fuzz "$corpus" fuzz/regressions/"$name" $seeds \
+  if ./build-fuzz/fuzz/"$name"_fuzz "$corpus" "${regressions[@]}" $seeds \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
       -artifact_prefix="$work/crashes-$name/" >"$log" 2>&1; then
     result=ok
@@ -33,7 +36,9 @@ while read -r name seeds; do
     result="CRASH (see $log)"
     status=1
     for f in "$work/crashes-$name"/*; do
-      [ -f "$f" ] && cp "$f" fuzz/regressions/"$name"/ && echo "fuzz.sh: saved $f to fuzz/regressions/$name/" >&2
+      [ -f "$f" ] || continue
+      mkdir -p fuzz/regressions/"$name"
+      cp "$f" fuzz/regressions/"$name"/ && echo "fuzz.sh: saved $f to fuzz/regressions/$name/" >&2
     done
   fi
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || echo 0)
