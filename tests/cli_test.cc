@@ -101,6 +101,74 @@ TEST(Cli, SkipBadEntriesCountsAndReports) {
   EXPECT_NE(worklog.find("logs.ndjson:2"), std::string::npos);
 }
 
+// The report is the same whatever the number of decoding threads: entries
+// reach the collector in input order however they were decoded.
+TEST(Cli, ThreadCountDoesNotChangeTheReport) {
+  TempDir dir;
+  std::string logs;
+  const char* instances[] = {"inst-a", "inst-b", "inst-c"};
+  for (int k = 0; k < 12000; ++k) {
+    const int sec = k % 3600;
+    const std::string ts = "2025-09-15T15:" + std::string(sec / 60 < 10 ? "0" : "") + std::to_string(sec / 60) + ":" +
+                           std::string(sec % 60 < 10 ? "0" : "") + std::to_string(sec % 60) + "." +
+                           std::to_string(100000 + k) + "Z";
+    const std::string common = "\"insertId\":\"e" + std::to_string(k) + "\",\"timestamp\":\"" + ts +
+                               "\",\"labels\":{\"instanceId\":\"" + instances[k % 3] +
+                               "\"},\"resource\":{\"type\":\"cloud_run_revision\",\"labels\":{\"service_name\":\"api\","
+                               "\"revision_name\":\"api-0001\"}}";
+    switch (k % 6) {
+      case 0:
+        logs += "{" + common + ",\"severity\":\"ERROR\",\"textPayload\":\"Redis error 111 connecting to 10.0.0." +
+                std::to_string(k % 250) + ":6379\"}\n";
+        break;
+      case 1:
+        logs += "{" + common + ",\"severity\":\"WARNING\",\"jsonPayload\":{\"message\":\"slow query took " +
+                std::to_string(k % 900) + " ms on table orders\"}}\n";
+        break;
+      case 2:
+        logs += "{" + common + ",\"severity\":\"" + (k % 5 ? "INFO" : "ERROR") +
+                "\",\"httpRequest\":{\"requestMethod\":\"GET\",\"requestUrl\":\"https://api.example/v1/items/" +
+                std::to_string(k) + "\",\"status\":" + (k % 5 ? "200" : "503") + "}}\n";
+        break;
+      case 3:
+        logs += "{" + common +
+                ",\"severity\":\"ERROR\",\"textPayload\":\"Traceback (most recent call last):\\n  File "
+                "\\\"/app/db.py\\\", line 12, in connect\\n    raise TimeoutError()\\nTimeoutError: timed out after " +
+                std::to_string(k % 30) + "s\"}\n";
+        break;
+      default:
+        logs += "{" + common + ",\"severity\":\"DEBUG\",\"textPayload\":\"tick " + std::to_string(k) + "\"}\n";
+    }
+  }
+  WriteText(dir / "logs.ndjson", logs);
+  auto strip = [](const std::string& text) {  // the wall-clock duration is the one thing allowed to differ
+    std::string out;
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t nl = text.find('\n', pos);
+      if (nl == std::string::npos) nl = text.size();
+      std::string line = text.substr(pos, nl - pos);
+      if (line.find("duration") == std::string::npos && line.find("Duration") == std::string::npos) out += line + "\n";
+      pos = nl + 1;
+    }
+    return out;
+  };
+  std::string json[3], worklog[3];
+  const char* threads[] = {"1", "2", "8"};
+  for (int k = 0; k < 3; ++k) {
+    std::filesystem::remove_all(dir / "out");
+    CommandResult r = RunCommand(RunArgs(dir, dir / "logs.ndjson", std::string("--dry-run --threads ") + threads[k]));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    json[k] = strip(Slurp(dir / "out/result.json"));
+    for (auto& f : std::filesystem::directory_iterator(dir / "out/worklogs")) worklog[k] = strip(Slurp(f.path()));
+  }
+  ASSERT_NE(json[0].find("\"clustered\": 6400"), std::string::npos) << json[0].substr(0, 2000);
+  for (int k = 1; k < 3; ++k) {
+    EXPECT_EQ(json[0], json[k]) << threads[k] << " threads";
+    EXPECT_EQ(worklog[0], worklog[k]) << threads[k] << " threads";
+  }
+}
+
 TEST(Cli, BadFlagsExitTwoWithTheFix) {
   TempDir dir;
   WriteText(dir / "logs.ndjson", kGood);

@@ -29,6 +29,10 @@ struct SourceOptions {
   bool skip_bad_entries = false;
   // How many skip messages to keep for the report (all are counted).
   size_t max_skip_messages = 20;
+  // Threads decoding entries (0: one per core). Entries are still handed to
+  // the visitor one at a time, on the calling thread, in input order, so
+  // nothing downstream depends on this number.
+  unsigned threads = 1;
 };
 
 struct SourceStats {

@@ -55,6 +55,7 @@ struct RunFlags {
   bool push = false;
   std::string json_path;
   bool skip_bad_entries = false;
+  unsigned threads = 0;
   std::string tz;
   std::string label;  // empty: the config's, else log-gardener
   std::string config;
@@ -257,6 +258,7 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
   }
   SourceOptions source_options;
   source_options.skip_bad_entries = f.skip_bad_entries;
+  source_options.threads = f.threads;
   std::vector<std::unique_ptr<Source>> owned;
   std::vector<Source*> sources;
   std::shared_ptr<gcp::TokenSource> token;  // one for every gcp: source, asked once
@@ -471,6 +473,8 @@ void AddRunOptions(CLI::App* cmd, RunFlags& f) {
       ->type_name("DIR");
   cmd->add_option("--json", f.json_path, "Write the JSON report here (- for stdout)")
       ->type_name("FILE");
+  cmd->add_option("--threads", f.threads,
+                  "Threads decoding file input (default 0: one per core); the results do not depend on it");
   cmd->add_flag("--skip-bad-entries", f.skip_bad_entries,
                 "Count and report undecodable entries instead of stopping (exit 3)");
   cmd->add_option("--tz", f.tz, "Time zone for local times in the worklog (e.g. Europe/Berlin)");

@@ -45,6 +45,7 @@ Status MineInput(const std::string& path, TemplateMiner& miner, std::vector<uint
   if (json) {
     SourceStats stats;
     SourceOptions options;
+    options.threads = 0;  // one decoder per core; entries still arrive in order
     return ReadEntries(peek, (*in)->name(), options, stats, [&](const SourcedEntry& s) {
       uint32_t group = miner.Group(LogId(s.entry.log_name));
       uint32_t shape = miner.Add(group, s.entry.message);

@@ -1,8 +1,14 @@
 #include "sources/json_framer.h"
 
+#include "sources/file_source.h"
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace lg {
 namespace {
@@ -128,6 +134,124 @@ TEST(JsonFramer, LargeEntrySpanningManyReads) {
   ASSERT_TRUE(r.status.ok());
   ASSERT_EQ(r.texts.size(), 1u);
   EXPECT_EQ(r.texts[0].size(), big.size() + 8);
+}
+
+
+// ---- ReadEntries: the parallel decoder hands over exactly what the
+// sequential one does, in the same order, with the same errors.
+
+std::string Entry(int k) {
+  return fmt::format(
+      R"({{"insertId":"id-{}","timestamp":"2025-09-15T15:{:02}:{:02}.{:06}Z","severity":"ERROR",)"
+      R"("textPayload":"request {} failed after {} ms","resource":{{"labels":{{"service_name":"api"}}}}}})",
+      k, (k / 60) % 60, k % 60, k, k, k % 977);
+}
+
+// `bad`: line numbers (1-based) that get an undecodable entry instead.
+std::string Ndjson(int n, const std::vector<int>& bad = {}) {
+  std::string out;
+  for (int k = 1; k <= n; ++k) {
+    if (std::find(bad.begin(), bad.end(), k) != bad.end()) {
+      out += k % 2 ? R"({"timestamp":"2025-13-45T00:00:00Z"})" : R"({"insertId": "cut)";
+    } else {
+      out += Entry(k);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+struct ReadResult {
+  std::vector<std::string> seen;  // insertId|message|raw size, in visit order
+  Status status;
+  SourceStats stats;
+};
+
+ReadResult ReadAll(const std::string& input, unsigned threads, bool skip, size_t stop_after = 0,
+                   size_t step = 65536) {
+  StringReader reader(input, step);
+  SourceOptions options;
+  options.threads = threads;
+  options.skip_bad_entries = skip;
+  ReadResult r;
+  r.status = ReadEntries(reader, "in.ndjson", options, r.stats, [&](const SourcedEntry& s) {
+    r.seen.push_back(s.entry.insert_id + "|" + s.entry.message + "|" + std::to_string(s.raw.size()));
+    if (stop_after && r.seen.size() == stop_after) return Status::Internal("visitor stops here");
+    return Status::Ok();
+  });
+  return r;
+}
+
+void ExpectSame(const ReadResult& a, const ReadResult& b, unsigned threads) {
+  EXPECT_EQ(a.seen, b.seen) << threads << " threads";
+  EXPECT_EQ(a.status.ok(), b.status.ok()) << threads << " threads";
+  EXPECT_EQ(a.status.message(), b.status.message()) << threads << " threads";
+  EXPECT_EQ(a.stats.entries_read, b.stats.entries_read) << threads << " threads";
+  EXPECT_EQ(a.stats.skipped, b.stats.skipped) << threads << " threads";
+  EXPECT_EQ(a.stats.skip_messages, b.stats.skip_messages) << threads << " threads";
+  if (a.status.ok()) {
+    EXPECT_EQ(a.stats.bytes_read, b.stats.bytes_read) << threads << " threads";
+  }
+}
+
+TEST(ReadEntries, ThreadCountChangesNothingOnGoodInput) {
+  const std::string input = Ndjson(9000);  // several batches
+  const ReadResult one = ReadAll(input, 1, false);
+  ASSERT_TRUE(one.status.ok()) << one.status.message();
+  ASSERT_EQ(one.seen.size(), 9000u);
+  EXPECT_EQ(one.seen.front().substr(0, 5), "id-1|");
+  for (unsigned t : {2u, 3u, 8u}) ExpectSame(one, ReadAll(input, t, false), t);
+}
+
+TEST(ReadEntries, ThreadCountChangesNothingWhenSkippingBadEntries) {
+  const std::string input = Ndjson(7000, {1, 2047, 2048, 2049, 5001, 7000});
+  const ReadResult one = ReadAll(input, 1, true);
+  ASSERT_TRUE(one.status.ok()) << one.status.message();
+  EXPECT_EQ(one.stats.skipped, 6u);
+  ASSERT_EQ(one.stats.skip_messages.size(), 6u);
+  EXPECT_NE(one.stats.skip_messages[1].find("in.ndjson:2047"), std::string::npos) << one.stats.skip_messages[1];
+  for (unsigned t : {2u, 8u}) ExpectSame(one, ReadAll(input, t, true), t);
+}
+
+TEST(ReadEntries, FirstBadEntryStopsTheReadAtTheSamePlace) {
+  const std::string input = Ndjson(8000, {4097, 6000});
+  const ReadResult one = ReadAll(input, 1, false);
+  EXPECT_FALSE(one.status.ok());
+  EXPECT_NE(one.status.message().find("in.ndjson:4097"), std::string::npos) << one.status.message();
+  EXPECT_EQ(one.seen.size(), 4096u);
+  for (unsigned t : {2u, 8u}) ExpectSame(one, ReadAll(input, t, false), t);
+}
+
+TEST(ReadEntries, VisitorErrorStopsEveryDecoder) {
+  const std::string input = Ndjson(10000);
+  const ReadResult one = ReadAll(input, 1, false, 3001);
+  EXPECT_EQ(one.status.message(), "visitor stops here");
+  EXPECT_EQ(one.seen.size(), 3001u);
+  for (unsigned t : {2u, 8u}) {
+    const ReadResult many = ReadAll(input, t, false, 3001);
+    EXPECT_EQ(many.seen, one.seen) << t;
+    EXPECT_EQ(many.status.message(), one.status.message()) << t;
+  }
+}
+
+TEST(ReadEntries, FramingErrorAfterGoodEntriesHandsThemOverFirst) {
+  // A gcloud array cut in the middle of its 5000th entry.
+  std::string input = "[\n";
+  for (int k = 1; k < 5000; ++k) input += Entry(k) + ",\n";
+  input += R"({"insertId": "x", "textPayload": "cut)";
+  for (size_t step : {size_t{7}, size_t{65536}}) {
+    const ReadResult one = ReadAll(input, 1, false, 0, step);
+    EXPECT_FALSE(one.status.ok());
+    EXPECT_EQ(one.seen.size(), 4999u);
+    for (unsigned t : {2u, 8u}) ExpectSame(one, ReadAll(input, t, false, 0, step), t);
+  }
+}
+
+TEST(ReadEntries, ZeroThreadsMeansOnePerCoreAndEmptyInputIsAnError) {
+  const std::string input = Ndjson(100);
+  ExpectSame(ReadAll(input, 1, false), ReadAll(input, 0, false), 0);
+  const ReadResult empty1 = ReadAll("", 1, false), empty8 = ReadAll("", 8, false);
+  ExpectSame(empty1, empty8, 8);
 }
 
 }  // namespace
