@@ -33,6 +33,10 @@ struct SourceOptions {
   // the visitor one at a time, on the calling thread, in input order, so
   // nothing downstream depends on this number.
   unsigned threads = 1;
+  // Entries below this severity are handed over without `message` and
+  // `logger` (still decoded and checked whole): the gardener only counts and
+  // correlates them. Default: every entry has its message.
+  Severity message_from = Severity::kDefault;
 };
 
 struct SourceStats {

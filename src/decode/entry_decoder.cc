@@ -72,29 +72,39 @@ bool ScalarText(const element& e, std::string& out) {
   }
 }
 
+// Replaces `out`, reusing its elements' storage (this runs for every entry).
 Status ReadLabels(const object& obj, std::string_view key, Labels& out) {
+  size_t n = 0;
   element e;
-  if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return Status::Ok();
-  object labels;
-  if (e.get(labels) != simdjson::SUCCESS) {
-    return FieldError(key, fmt::format("expected an object, got {}", TypeName(e.type())));
-  }
-  for (auto field : labels) {
-    std::string value;
-    if (!ScalarText(field.value, value)) {
-      if (field.value.is_null()) continue;
-      return FieldError(fmt::format("{}.{}", key, field.key),
-                        fmt::format("expected a string, got {}", TypeName(field.value.type())));
+  if (obj.at_key(key).get(e) == simdjson::SUCCESS && !e.is_null()) {
+    object labels;
+    if (e.get(labels) != simdjson::SUCCESS) {
+      return FieldError(key, fmt::format("expected an object, got {}", TypeName(e.type())));
     }
-    out.push_back({std::string(field.key), std::move(value)});
+    for (auto field : labels) {
+      if (field.value.is_null()) continue;
+      if (n == out.size()) out.emplace_back();
+      if (!ScalarText(field.value, out[n].value)) {
+        out.resize(n);
+        return FieldError(fmt::format("{}.{}", key, field.key),
+                          fmt::format("expected a string, got {}", TypeName(field.value.type())));
+      }
+      out[n].key.assign(field.key);
+      ++n;
+    }
   }
+  out.resize(n);
   return Status::Ok();
 }
 
 Status ReadTimestamp(const object& obj, std::string_view key, std::string_view alias,
                      std::optional<Timestamp>& out) {
-  std::string text;
-  LG_RETURN_IF_ERROR(ReadString(obj, key, text, alias));
+  element e;
+  if (!Lookup(obj, key, alias, e) || e.is_null()) return Status::Ok();
+  std::string_view text;
+  if (e.get(text) != simdjson::SUCCESS) {
+    return FieldError(key, fmt::format("expected a string, got {}", TypeName(e.type())));
+  }
   if (text.empty()) return Status::Ok();
   auto t = ParseTimestamp(text);
   if (!t.ok()) return FieldError(key, t.status().message());
@@ -127,14 +137,21 @@ Status ReadSeverity(const object& obj, Severity& out) {
   return Status::Ok();
 }
 
-Status ReadHttpRequest(const object& obj, LogEntry& entry) {
+// `spare`: a request whose strings' storage is reused (this runs for most
+// entries of a service's logs).
+Status ReadHttpRequest(const object& obj, LogEntry& entry, HttpRequest& spare) {
   element e;
   if (obj.at_key("httpRequest").get(e) != simdjson::SUCCESS || e.is_null()) return Status::Ok();
   object req;
   if (e.get(req) != simdjson::SUCCESS) {
     return FieldError("httpRequest", fmt::format("expected an object, got {}", TypeName(e.type())));
   }
-  HttpRequest r;
+  HttpRequest& r = entry.http_request.emplace(std::move(spare));
+  for (std::string* f : {&r.method, &r.url, &r.latency, &r.user_agent, &r.remote_ip, &r.protocol, &r.response_size}) {
+    f->clear();
+  }
+  r.status = 0;
+  r.latency_seconds.reset();
   LG_RETURN_IF_ERROR(ReadString(req, "requestMethod", r.method));
   LG_RETURN_IF_ERROR(ReadString(req, "requestUrl", r.url));
   LG_RETURN_IF_ERROR(ReadString(req, "userAgent", r.user_agent));
@@ -161,7 +178,6 @@ Status ReadHttpRequest(const object& obj, LogEntry& entry) {
   }
   LG_RETURN_IF_ERROR(ReadString(req, "latency", r.latency));
   if (!r.latency.empty()) r.latency_seconds = ParseProtoDuration(r.latency);
-  entry.http_request = std::move(r);
   return Status::Ok();
 }
 
@@ -325,7 +341,24 @@ std::string SummarizeRequest(const HttpRequest& req) {
 }
 
 Status EntryDecoder::Decode(std::string_view json, LogEntry& out) {
-  out = LogEntry();
+  // Cleared field by field: the strings keep their storage for the next entry.
+  out.insert_id.clear();
+  out.timestamp.reset();
+  out.receive_timestamp.reset();
+  out.severity = Severity::kDefault;
+  out.log_name.clear();
+  out.resource_type.clear();
+  out.trace.clear();
+  out.span_id.clear();
+  if (out.http_request) {
+    spare_request_ = std::move(*out.http_request);
+    out.http_request.reset();
+  }
+  out.source_location.reset();
+  out.error_groups.clear();
+  out.payload_kind = PayloadKind::kNone;
+  out.message.clear();
+  out.logger.clear();
   element root;
   if (auto err = parser_.parse(json.data(), json.size()).get(root); err != simdjson::SUCCESS) {
     return Status::DataLoss(fmt::format("malformed JSON: {}", simdjson::error_message(err)));
@@ -343,7 +376,9 @@ Status EntryDecoder::Decode(std::string_view json, LogEntry& out) {
   LG_RETURN_IF_ERROR(ReadString(obj, "logName", out.log_name, "logname"));
   LG_RETURN_IF_ERROR(ReadString(obj, "trace", out.trace));
   LG_RETURN_IF_ERROR(ReadString(obj, "spanId", out.span_id));
-  LG_RETURN_IF_ERROR(ReadLabels(obj, "labels", out.labels));
+  LG_RETURN_IF_ERROR(ReadLabels(obj, "labels", out.labels));  // replaces out.labels
+  // Below message_from_ the payload is checked but not turned into a message.
+  const bool message = out.severity >= message_from_;
 
   element res;
   if (obj.at_key("resource").get(res) == simdjson::SUCCESS && !res.is_null()) {
@@ -352,10 +387,12 @@ Status EntryDecoder::Decode(std::string_view json, LogEntry& out) {
       return FieldError("resource", fmt::format("expected an object, got {}", TypeName(res.type())));
     }
     LG_RETURN_IF_ERROR(ReadString(ro, "type", out.resource_type));
-    Status s = ReadLabels(ro, "labels", out.resource_labels);
+    Status s = ReadLabels(ro, "labels", out.resource_labels);  // replaces them
     if (!s.ok()) return s.WithContext("in 'resource'");
+  } else {
+    out.resource_labels.clear();
   }
-  LG_RETURN_IF_ERROR(ReadHttpRequest(obj, out));
+  LG_RETURN_IF_ERROR(ReadHttpRequest(obj, out, spare_request_));
   LG_RETURN_IF_ERROR(ReadSourceLocation(obj, out));
   LG_RETURN_IF_ERROR(ReadErrorGroups(obj, out));
 
@@ -367,7 +404,7 @@ Status EntryDecoder::Decode(std::string_view json, LogEntry& out) {
                         fmt::format("expected a string, got {}", TypeName(payload.type())));
     }
     out.payload_kind = PayloadKind::kText;
-    out.message.assign(text);
+    if (message) out.message.assign(text);
   } else if (obj.at_key("jsonPayload").get(payload) == simdjson::SUCCESS && !payload.is_null()) {
     object po;
     if (payload.get(po) != simdjson::SUCCESS) {
@@ -375,8 +412,10 @@ Status EntryDecoder::Decode(std::string_view json, LogEntry& out) {
                         fmt::format("expected an object, got {}", TypeName(payload.type())));
     }
     out.payload_kind = PayloadKind::kJson;
-    MessageFromJsonPayload(po, out.message);
-    LoggerFromJsonPayload(po, out.logger);
+    if (message) {
+      MessageFromJsonPayload(po, out.message);
+      LoggerFromJsonPayload(po, out.logger);
+    }
   } else if (obj.at_key("protoPayload").get(payload) == simdjson::SUCCESS && !payload.is_null()) {
     object po;
     if (payload.get(po) != simdjson::SUCCESS) {
@@ -384,9 +423,9 @@ Status EntryDecoder::Decode(std::string_view json, LogEntry& out) {
                         fmt::format("expected an object, got {}", TypeName(payload.type())));
     }
     out.payload_kind = PayloadKind::kProto;
-    MessageFromProtoPayload(po, out.message);
+    if (message) MessageFromProtoPayload(po, out.message);
   }
-  if (out.message.empty() && out.http_request) out.message = SummarizeRequest(*out.http_request);
+  if (message && out.message.empty() && out.http_request) out.message = SummarizeRequest(*out.http_request);
   // A trailing newline is framing, not content.
   while (!out.message.empty() && (out.message.back() == '\n' || out.message.back() == '\r')) {
     out.message.pop_back();

@@ -20,8 +20,16 @@ class EntryDecoder {
   // the caller adds the file and line.
   Status Decode(std::string_view json, LogEntry& out);
 
+  // Entries below `s` are decoded and checked whole, but get no `message` or
+  // `logger` (building those is most of the work): for readers that only
+  // count and correlate them, as the gardener does below --min-severity.
+  // Default: every entry gets its message.
+  void set_message_from(Severity s) { message_from_ = s; }
+
  private:
   simdjson::dom::parser parser_;
+  Severity message_from_ = Severity::kDefault;
+  HttpRequest spare_request_;  // storage reused by the next request log
 };
 
 // Builds the human message of an entry from its payload (see LogEntry::message).

@@ -19,14 +19,22 @@ namespace lg {
 namespace {
 
 // Dense ids for strings (traces, instances, ...); 0 is the empty string.
+// Looked up by string_view: no string is built for a name already known
+// (this runs for every entry).
 struct Interner {
-  std::unordered_map<std::string, uint32_t> ids;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return XXH3_64bits(s.data(), s.size()); }
+  };
+  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> ids;
   std::vector<std::string> names{std::string()};
   uint32_t Id(std::string_view s) {
     if (s.empty()) return 0;
-    auto [it, inserted] = ids.try_emplace(std::string(s), static_cast<uint32_t>(names.size()));
-    if (inserted) names.emplace_back(s);
-    return it->second;
+    if (auto it = ids.find(s); it != ids.end()) return it->second;
+    const auto id = static_cast<uint32_t>(names.size());
+    ids.emplace(std::string(s), id);
+    names.emplace_back(s);
+    return id;
   }
 };
 
@@ -40,10 +48,12 @@ class Collector {
     if (!options_.service.empty() && ServiceOf(e) != options_.service) return Status::Ok();
     if (!e.timestamp || !options_.window.Contains(*e.timestamp)) return Status::Ok();
     // The same entry twice (overlapping exports, a retried page) counts once.
-    std::string id = e.insert_id;
+    std::string_view id = e.insert_id;
     if (id.empty()) {
       // No insertId (seen in SIEM exports): derive one from the bytes.
-      id = fmt::format("noid-{:016x}", XXH3_64bits(s.raw.data(), s.raw.size()));
+      noid_.clear();
+      fmt::format_to(std::back_inserter(noid_), "noid-{:016x}", XXH3_64bits(s.raw.data(), s.raw.size()));
+      id = noid_;
     }
     key_buf_.assign(id);
     key_buf_.append(reinterpret_cast<const char*>(&e.timestamp->seconds), sizeof e.timestamp->seconds);
@@ -118,7 +128,7 @@ class Collector {
       st.sample.insert_id = id;
       st.sample.raw_json.assign(s.raw);
     }
-    refs_.push_back({std::move(id), ts, shape});
+    refs_.push_back({std::string(id), ts, shape});
     EntryFacts f;
     f.tmpl = shape;  // a shape until Finish()
     f.t = static_cast<double>(ts.seconds) + ts.nanos * 1e-9;
@@ -275,6 +285,7 @@ class Collector {
   std::vector<uint64_t> edge_keys_;
   std::vector<EntryFacts> facts_;      // aligned with refs_
   Interner traces_, instances_, revisions_, clients_, loggers_;
+  std::string noid_;  // a derived insertId, reused
   std::vector<InstanceFacts> instance_facts_{InstanceFacts{}};  // id 0: none
   std::vector<double> revision_first_{0.0};
   std::map<int64_t, uint64_t> requests_per_minute_;

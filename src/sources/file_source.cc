@@ -60,6 +60,7 @@ Status OnBadEntry(Status located, const SourceOptions& options, SourceStats& sta
 Status ReadSequential(JsonFramer& framer, const std::string& name, const SourceOptions& options,
                       SourceStats& stats, const EntryVisitor& visit) {
   EntryDecoder decoder;
+  decoder.set_message_from(options.message_from);
   LogEntry entry;
   Frame frame;
   while (true) {
@@ -125,7 +126,47 @@ class ParallelReader {
     return Drain(0);
   }
 
+  // NDJSON without a framer: the calling thread reads about kBatchBytes at a
+  // time and cuts after the last '\n'; decoders split the lines (as
+  // JsonFramer::NextLine does: trimmed, blank lines skipped) and decode them.
+  // Returns the bytes read.
+  StatusOr<uint64_t> ReadLines(ByteReader& reader) {
+    std::string tail;  // a line not yet ended, carried to the next batch
+    uint64_t base = 0;
+    bool eof = false;
+    while (!eof) {
+      std::unique_ptr<Batch> batch = NewBatch();
+      batch->lines = true;
+      batch->bytes.assign(tail);
+      // Read until the batch is full and holds a line end, or the input ends.
+      size_t scanned = tail.size();  // no '\n' before this
+      bool has_line_end = false;
+      while (!eof && (batch->bytes.size() < kBatchBytes || !has_line_end)) {
+        if (!scratch_) scratch_ = std::make_unique<char[]>(kBatchBytes);
+        auto n = reader.Read(scratch_.get(), kBatchBytes);
+        if (!n.ok()) return n.status().WithContext(name_);
+        if (*n == 0) eof = true;
+        batch->bytes.append(scratch_.get(), *n);
+        if (!has_line_end) {
+          has_line_end = batch->bytes.find('\n', scanned) != std::string::npos;
+          scanned = batch->bytes.size();
+        }
+      }
+      size_t cut = batch->bytes.size();
+      if (!eof) cut = batch->bytes.rfind('\n') + 1;
+      tail.assign(batch->bytes, cut, std::string::npos);
+      batch->bytes.resize(cut);
+      batch->base_offset = base;
+      base += cut;
+      LG_RETURN_IF_ERROR(Submit(std::move(batch), Framing::kNdjson));
+      LG_RETURN_IF_ERROR(Drain(max_in_flight_));
+    }
+    LG_RETURN_IF_ERROR(Drain(0));
+    return base;
+  }
+
  private:
+
   static constexpr size_t kBatchEntries = 2048;
   static constexpr size_t kBatchBytes = size_t{1} << 20;
 
@@ -135,12 +176,37 @@ class ParallelReader {
   };
   struct Batch {
     std::string bytes;
+    // NDJSON read in whole lines: the decoder splits the lines itself, and
+    // item lines count from the batch's first line (see Deliver).
+    bool lines = false;
+    uint64_t base_offset = 0;  // stream offset of bytes[0]
+    uint64_t newlines = 0;     // '\n' in bytes
     std::vector<Item> items;
     std::vector<LogEntry> entries;                 // parallel to items once decoded
     std::vector<std::pair<size_t, Status>> errors; // (item, why), in item order
     Framing framing = Framing::kUnknown;
     bool decoded = false;
   };
+
+  static bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+  static void SplitLines(Batch& b) {
+    const std::string_view data(b.bytes);
+    uint64_t line = 0;
+    size_t pos = 0;
+    while (pos < data.size()) {
+      const size_t nl = data.find('\n', pos);
+      const size_t end = nl == std::string_view::npos ? data.size() : nl;
+      size_t first = pos, last = end;
+      while (last > first && IsSpace(data[last - 1])) --last;
+      while (first < last && IsSpace(data[first])) ++first;
+      if (first < last) b.items.push_back({first, last - first, line + 1, b.base_offset + first});
+      if (nl == std::string_view::npos) break;
+      ++line;
+      pos = nl + 1;
+    }
+    b.newlines = line;
+  }
 
   std::unique_ptr<Batch> NewBatch() {
     std::lock_guard lock(mu_);
@@ -151,11 +217,12 @@ class ParallelReader {
     b->items.clear();
     b->errors.clear();
     b->decoded = false;
+    b->lines = false;
     return b;
   }
 
   Status Submit(std::unique_ptr<Batch> batch, Framing framing) {
-    if (batch->items.empty()) return Status::Ok();
+    if (batch->lines ? batch->bytes.empty() : batch->items.empty()) return Status::Ok();
     batch->framing = framing;
     {
       std::lock_guard lock(mu_);
@@ -189,11 +256,13 @@ class ParallelReader {
 
   Status Deliver(const Batch& b) {
     size_t next_error = 0;
+    const uint64_t line_base = b.lines ? line_base_ : 0;
+    if (b.lines) line_base_ += b.newlines;
     for (size_t k = 0; k < b.items.size(); ++k) {
       const Item& it = b.items[k];
       if (next_error < b.errors.size() && b.errors[next_error].first == k) {
-        LG_RETURN_IF_ERROR(OnBadEntry(Locate(b.errors[next_error].second, name_, b.framing, it.line, it.offset),
-                                      options_, stats_));
+        LG_RETURN_IF_ERROR(OnBadEntry(
+            Locate(b.errors[next_error].second, name_, b.framing, line_base + it.line, it.offset), options_, stats_));
         ++next_error;
         continue;
       }
@@ -205,6 +274,7 @@ class ParallelReader {
 
   void Work() {
     EntryDecoder decoder;
+    decoder.set_message_from(options_.message_from);
     while (true) {
       Batch* b = nullptr;
       {
@@ -214,6 +284,7 @@ class ParallelReader {
         b = todo_.front();
         todo_.pop_front();
       }
+      if (b->lines) SplitLines(*b);
       if (b->entries.size() < b->items.size()) b->entries.resize(b->items.size());
       for (size_t k = 0; k < b->items.size(); ++k) {
         const Item& it = b->items[k];
@@ -240,7 +311,39 @@ class ParallelReader {
   std::vector<std::unique_ptr<Batch>> free_;   // handed over; reused for their capacity
   bool stop_ = false;
   std::vector<std::thread> workers_;
+  uint64_t line_base_ = 0;  // lines before the next line-mode batch to deliver
+  std::unique_ptr<char[]> scratch_;  // one read (ReadLines)
 };
+
+// True when the input starts as NDJSON does for JsonFramer (its first
+// non-blank character a '{' on a line of its own content, no byte order
+// mark): then ParallelReader::ReadLines frames it exactly as the framer would.
+// Anything else (arrays, pretty-printed objects, errors) goes to the framer.
+StatusOr<bool> LooksLikeNdjson(PeekReader& peek) {
+  size_t want = 64 * 1024;
+  while (true) {
+    auto head = peek.Peek(want);
+    if (!head.ok()) return head.status();
+    std::string_view h = *head;
+    size_t p = h.find_first_not_of(" \t\r\n");
+    if (p == std::string_view::npos) {
+      if (h.size() < want) return false;  // blank or empty input: the framer says so
+      want *= 2;
+      continue;
+    }
+    if (h[p] != '{') return false;
+    const size_t nl = h.find('\n', p);
+    if (nl == std::string_view::npos && h.size() == want) {  // the first line goes on
+      want *= 2;
+      continue;
+    }
+    std::string_view first = h.substr(p, nl == std::string_view::npos ? std::string_view::npos : nl - p);
+    while (!first.empty() && (first.back() == ' ' || first.back() == '\t' || first.back() == '\r')) {
+      first.remove_suffix(1);
+    }
+    return first != "{";
+  }
+}
 
 unsigned DecodeThreads(unsigned asked) {
   if (asked != 0) return asked;
@@ -252,17 +355,29 @@ unsigned DecodeThreads(unsigned asked) {
 
 Status ReadEntries(ByteReader& reader, const std::string& name, const SourceOptions& options,
                    SourceStats& stats, const EntryVisitor& visit) {
-  JsonFramer framer(reader, name);
+  // bytes_read is set only on success: how far a failed read got depends on
+  // read-ahead, not on the input.
   const unsigned threads = DecodeThreads(options.threads);
-  Status s;
   if (threads <= 1) {
-    s = ReadSequential(framer, name, options, stats, visit);
-  } else {
-    ParallelReader parallel(threads, name, options, stats, visit);
-    s = parallel.Read(framer);
+    JsonFramer framer(reader, name);
+    LG_RETURN_IF_ERROR(ReadSequential(framer, name, options, stats, visit));
+    stats.bytes_read = framer.bytes_read();
+    return Status::Ok();
   }
-  if (s.ok()) stats.bytes_read = framer.bytes_read();  // read ahead differs on error
-  return s;
+  PeekReader peek(reader);
+  auto ndjson = LooksLikeNdjson(peek);
+  if (!ndjson.ok()) return ndjson.status().WithContext(name);
+  ParallelReader parallel(threads, name, options, stats, visit);
+  if (*ndjson) {
+    auto bytes = parallel.ReadLines(peek);
+    if (!bytes.ok()) return bytes.status();
+    stats.bytes_read = *bytes;
+    return Status::Ok();
+  }
+  JsonFramer framer(peek, name);
+  LG_RETURN_IF_ERROR(parallel.Read(framer));
+  stats.bytes_read = framer.bytes_read();
+  return Status::Ok();
 }
 
 StatusOr<size_t> FdReader::Read(char* buf, size_t n) {

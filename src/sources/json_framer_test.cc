@@ -247,6 +247,51 @@ TEST(ReadEntries, FramingErrorAfterGoodEntriesHandsThemOverFirst) {
   }
 }
 
+TEST(ReadEntries, NdjsonLineSplittingMatchesTheFramer) {
+  // Blank and whitespace-only lines, CRLF, indentation, a huge entry (larger
+  // than a batch), bad lines, and a last line without '\n'.
+  std::string input = "\n\n  \r\n";
+  for (int k = 1; k <= 5000; ++k) {
+    if (k == 77) input += "   \t\r\n";
+    if (k == 1500) {
+      input += R"({"insertId":"big","textPayload":")" + std::string(3 << 20, 'x') + "\"}\r\n";
+      continue;
+    }
+    if (k == 2600) {
+      input += "{broken\n";
+      continue;
+    }
+    input += (k % 3 ? "" : "  ") + Entry(k) + (k % 5 ? "\n" : "\r\n");
+  }
+  input += Entry(5001);  // no final newline
+  for (size_t step : {size_t{7}, size_t{4096}, size_t{1} << 20}) {
+    const ReadResult one = ReadAll(input, 1, true, 0, step);
+    ASSERT_TRUE(one.status.ok()) << one.status.message();
+    ASSERT_EQ(one.seen.size(), 5000u);
+    ASSERT_EQ(one.stats.skip_messages.size(), 1u);
+    EXPECT_NE(one.stats.skip_messages[0].find("in.ndjson:2604:"), std::string::npos) << one.stats.skip_messages[0];
+    for (unsigned t : {2u, 8u}) ExpectSame(one, ReadAll(input, t, true, 0, step), t);
+  }
+}
+
+TEST(ReadEntries, OtherFramingsAndBadStartsGoThroughTheFramerWithAnyThreadCount) {
+  const std::string pretty = "{\n  \"insertId\": \"a\",\n  \"textPayload\": \"x\"\n}\n{\n  \"insertId\": \"b\"\n}\n";
+  const std::string bom = "\xEF\xBB\xBF" + Entry(1) + "\n" + Entry(2) + "\n";
+  std::string array = "[\n";
+  for (int k = 1; k <= 3000; ++k) array += Entry(k) + (k < 3000 ? ",\n" : "\n");
+  array += "]\n";
+  const std::string inputs[] = {pretty, bom, array, "", "   \n\n", "\xEF\xBB\xBF", "hello\n", "[1, 2]", "{\"a\":1}{\"b\":2}\n"};
+  for (const std::string& input : inputs) {
+    for (size_t step : {size_t{3}, size_t{65536}}) {
+      const ReadResult one = ReadAll(input, 1, false, 0, step);
+      for (unsigned t : {2u, 8u}) ExpectSame(one, ReadAll(input, t, false, 0, step), t);
+    }
+  }
+  EXPECT_EQ(ReadAll(array, 2, false).seen.size(), 3000u);
+  EXPECT_EQ(ReadAll(pretty, 2, false).seen.size(), 2u);
+  EXPECT_EQ(ReadAll(bom, 2, false).seen.size(), 2u);
+}
+
 TEST(ReadEntries, ZeroThreadsMeansOnePerCoreAndEmptyInputIsAnError) {
   const std::string input = Ndjson(100);
   ExpectSame(ReadAll(input, 1, false), ReadAll(input, 0, false), 0);
