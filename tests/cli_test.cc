@@ -169,6 +169,56 @@ TEST(Cli, ThreadCountDoesNotChangeTheReport) {
   }
 }
 
+// Several services from one read: each gets the pass, issues and reports a
+// run of that service alone would give.
+TEST(Cli, SeveralServicesInOneReadMatchSeparateRuns) {
+  TempDir dir;
+  const std::string example = SourceDir() + "/examples/cloud-run-export.json";
+  auto args = [&](const std::string& services, const std::string& json, const std::string& extra) {
+    return Binary() + " run --source " + Quote(example) + " " + services +
+           " --since 2025-09-15T15:00:00Z --until 2025-09-15T16:00:00Z --now 2025-09-15T16:00:00Z --tracker local:" +
+           Quote(dir / "t.db") + " --json " + Quote(json) + " --worklog " + Quote(dir / "wl") + " --dry-run " + extra;
+  };
+  auto strip = [](const std::string& text) {
+    std::string out;
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t nl = text.find('\n', pos);
+      if (nl == std::string::npos) nl = text.size();
+      std::string line = text.substr(pos, nl - pos);
+      if (line.find("duration") == std::string::npos) out += line + "\n";
+      pos = nl + 1;
+    }
+    return out;
+  };
+  CommandResult both = RunCommand(args("--service checkout-api --service inventory-api", dir / "out/r.json", ""));
+  ASSERT_EQ(both.exit_code, 0) << both.output;
+  EXPECT_EQ(CountFiles(dir / "wl"), 2u);
+  size_t named = 0;
+  for (auto& f : std::filesystem::directory_iterator(dir / "wl")) {
+    const std::string name = f.path().filename().string();
+    named += name.find("-checkout-api.md") != std::string::npos || name.find("-inventory-api.md") != std::string::npos;
+  }
+  EXPECT_EQ(named, 2u);
+  for (const std::string service : {"checkout-api", "inventory-api"}) {
+    CommandResult one = RunCommand(args("--service " + service, dir / ("alone-" + service + ".json"), ""));
+    ASSERT_EQ(one.exit_code, 0) << one.output;
+    const std::string together = Slurp(dir / ("out/r-" + service + ".json"));
+    ASSERT_FALSE(together.empty()) << service;
+    EXPECT_NE(together.find("\"service\": \"" + service + "\""), std::string::npos);
+    EXPECT_EQ(strip(together), strip(Slurp(dir / ("alone-" + service + ".json")))) << service;
+  }
+  // {service} in a path places the name; the config's [run] services apply
+  // when no --service is given; an alias naming a listed service counts once.
+  WriteText(dir / "lg.toml",
+            "[run]\nservices = [\"checkout-api\", \"inventory-api\", \"inv\"]\n[services]\ninv = \"inventory-api\"\n");
+  CommandResult listed = RunCommand(args("", dir / "by/{service}/report.json", "--config " + Quote(dir / "lg.toml")));
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_EQ(strip(Slurp(dir / "by/checkout-api/report.json")), strip(Slurp(dir / "out/r-checkout-api.json")));
+  EXPECT_EQ(strip(Slurp(dir / "by/inventory-api/report.json")), strip(Slurp(dir / "out/r-inventory-api.json")));
+  EXPECT_FALSE(std::filesystem::exists(dir / "by/inv"));
+}
+
 TEST(Cli, BadFlagsExitTwoWithTheFix) {
   TempDir dir;
   WriteText(dir / "logs.ndjson", kGood);

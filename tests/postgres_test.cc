@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -197,6 +198,14 @@ class Fleet : public ::testing::Test {
            " --now " + now + " --tracker github:acme/shop --github-api " + api_ + " --state " + Quote(state) +
            " --json " + Quote(dir_ / (name + ".json")) + " -q";  // each worker is host:pid
   }
+  // A worker given several services (each leased on its own).
+  std::string ServicesWorker(const std::string& state, const std::string& name, const std::string& now) {
+    return std::string("GITHUB_TOKEN=") + kToken + " " + Binary() + " run --source " +
+           Quote(SourceDir() + "/examples/cloud-run-export.json") +
+           " --service checkout-api --service inventory-api --period 'last 1 hour' --now " + now +
+           " --tracker github:acme/shop --github-api " + api_ + " --state " + Quote(state) + " --json " +
+           Quote(dir_ / (name + "-{service}.json")) + " -q";
+  }
   // Issues carrying each fingerprint line, from what the server holds.
   std::map<std::string, int> IssuesPerFingerprint() {
     std::map<std::string, int> out;
@@ -263,6 +272,71 @@ TEST_F(Fleet, AWorkerKilledMidFilingLeavesNothingToDuplicateOrLose) {
   CommandResult first_again = RunCommand(Worker(url, "w1", "2025-09-15T16:00:00Z"));
   ASSERT_EQ(first_again.exit_code, 0) << first_again.output;
   EXPECT_EQ(IssuesPerFingerprint(), expected);
+}
+
+TEST_F(Fleet, WorkersGivenSeveralServicesShareThemAndFileEachIncidentOnce) {
+  NEED_POSTGRES(url);
+  std::string script;
+  for (int w = 1; w <= 3; ++w) script += "( " + ServicesWorker(url, "w" + std::to_string(w), "2025-09-15T16:00:00Z") + " ) & ";
+  WriteText(dir_ / "fleet.sh", script + "wait\n");
+  CommandResult r = RunCommand("bash " + Quote(dir_ / "fleet.sh"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Every service was gardened (by whichever worker held it) ...
+  for (const std::string service : {"checkout-api", "inventory-api"}) {
+    int reports = 0;
+    for (int w = 1; w <= 3; ++w) reports += std::filesystem::exists(dir_ / ("w" + std::to_string(w) + "-" + service + ".json"));
+    EXPECT_GE(reports, 1) << service;
+  }
+  // ... and each incident of both is filed once.
+  const auto per = IssuesPerFingerprint();
+  ASSERT_GE(per.size(), 5u) << State().substr(0, 1500);
+  for (const auto& [fp, n] : per) EXPECT_EQ(n, 1) << fp << " filed " << n << " times";
+  EXPECT_NE(State().find("inventory-api"), std::string::npos) << "the second service's incident was filed";
+}
+
+// Two `watch` workers on the same services: a service is leased (not a
+// window) and continues from its own watermark, so between them every entry
+// is gardened exactly once.
+TEST_F(Fleet, WatchWorkersSplitServicesAndGardenEachEntryOnce) {
+  NEED_POSTGRES(url);
+  const auto now = std::chrono::system_clock::now();
+  std::string logs;
+  int selected = 0;
+  for (int k = 0; k < 60; ++k) {
+    const std::time_t t = std::chrono::system_clock::to_time_t(now - std::chrono::minutes(30) + std::chrono::seconds(k * 20));
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char ts[32];
+    std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    const std::string service = k % 3 ? "api" : "web";
+    const std::string severity = k % 5 == 4 ? "INFO" : (k % 3 ? "ERROR" : "WARNING");
+    selected += severity != "INFO";
+    logs += "{\"insertId\":\"x" + std::to_string(k) + "\",\"timestamp\":\"" + ts + "\",\"severity\":\"" + severity +
+            "\",\"resource\":{\"type\":\"cloud_run_revision\",\"labels\":{\"service_name\":\"" + service +
+            "\"}},\"textPayload\":\"" + (service == "api" ? "Redis error 111 connecting to 10.0.0." : "slow render of page ") +
+            std::to_string(k) + "\"}\n";
+  }
+  WriteText(dir_ / "logs.ndjson", logs);
+  auto watcher = [&](const std::string& name) {
+    return std::string("GITHUB_TOKEN=") + kToken + " " + Binary() + " watch --every 1h --max-passes 1 --source " +
+           Quote(dir_ / "logs.ndjson") + " --service api --service web --tracker github:acme/shop --github-api " + api_ +
+           " --state " + Quote(url) + " --worker " + name + " > " + Quote(dir_ / (name + ".txt")) + " 2>&1";
+  };
+  WriteText(dir_ / "watch.sh", "( " + watcher("a") + " ) & ( " + watcher("b") + " ) & wait\n");
+  ASSERT_EQ(RunCommand("bash " + Quote(dir_ / "watch.sh")).exit_code, 0);
+  auto gardened = [](const std::string& text) {
+    uint64_t n = 0;
+    for (size_t p = 0; (p = text.find("Z: ", p)) != std::string::npos; ++p) n += std::strtoull(text.c_str() + p + 3, nullptr, 10);
+    return n;
+  };
+  const std::string a = Slurp(dir_ / "a.txt"), b = Slurp(dir_ / "b.txt");
+  EXPECT_EQ(gardened(a) + gardened(b), static_cast<uint64_t>(selected)) << a << b;
+  const auto per = IssuesPerFingerprint();
+  ASSERT_GE(per.size(), 2u) << State().substr(0, 1500);
+  for (const auto& [fp, n] : per) EXPECT_EQ(n, 1) << fp << " filed " << n << " times";
+  // A later pass of either finds nothing new before its watermark.
+  ASSERT_EQ(RunCommand(watcher("a")).exit_code, 0);
+  EXPECT_EQ(gardened(Slurp(dir_ / "a.txt")), 0u) << Slurp(dir_ / "a.txt");
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ namespace {
 
 struct RunFlags {
   std::vector<std::string> sources;
-  std::string service;
+  std::vector<std::string> services;  // empty after Merge: {""}, every service
   std::string period;
   std::string since;
   std::string until;
@@ -68,6 +68,9 @@ struct RunFlags {
   std::string worker;         // empty: host:pid
   int64_t lease_seconds = 900;
   bool quiet = false;
+  // Set by watch: each service's window starts at its watermark under this
+  // key prefix, and workers lease a service (not a window).
+  std::string watch_prefix;
 };
 
 StatusOr<Window> ResolveWindow(const RunFlags& f, Timestamp now, std::string& period) {
@@ -140,7 +143,8 @@ std::vector<std::string> SplitProjects(const std::string& list) {
 
 // What a pass did, for `watch`'s one line per pass.
 struct PassSummary {
-  Window window;
+  Window window;  // the first service's
+  size_t services = 0;  // gardened in this pass
   uint64_t selected = 0;
   size_t clusters = 0;
   int created = 0;
@@ -155,8 +159,37 @@ RunFlags Merge(const RunFlags& in, const Config& config) {
   if (f.tracker.empty()) f.tracker = config.run.tracker;
   if (f.state.empty()) f.state = config.run.state;
   if (f.label.empty()) f.label = config.run.label.empty() ? "log-gardener" : config.run.label;
-  if (auto it = config.service_aliases.find(f.service); it != config.service_aliases.end()) f.service = it->second;
+  if (f.services.empty()) f.services = config.run.services;
+  std::vector<std::string> resolved;
+  for (const std::string& service : f.services) {
+    auto it = config.service_aliases.find(service);
+    const std::string& name = it == config.service_aliases.end() ? service : it->second;
+    if (std::find(resolved.begin(), resolved.end(), name) == resolved.end()) resolved.push_back(name);
+  }
+  if (resolved.empty() || (resolved.size() > 1 && std::find(resolved.begin(), resolved.end(), "") != resolved.end())) {
+    resolved = {""};  // every service, in one pass
+  }
+  f.services = std::move(resolved);
   return f;
+}
+
+// One service's pass within a run.
+struct ServicePass {
+  std::string service;  // empty: every service
+  RunOptions options;
+  std::string latest_key;  // --period latest: the watermark's key
+  std::string watch_key;   // watch: the watermark's key
+  std::string lease_key;
+};
+
+// "report.json" and service "api" → "report-api.json" ({service} in the path
+// is replaced instead, when present).
+std::string PerServicePath(const std::string& path, const std::string& service) {
+  if (size_t at = path.find("{service}"); at != std::string::npos) {
+    return path.substr(0, at) + service + path.substr(at + 9);
+  }
+  const std::filesystem::path p(path);
+  return (p.parent_path() / (p.stem().string() + "-" + service + p.extension().string())).string();
 }
 
 int Run(const RunFlags& in, PassSummary* summary = nullptr) {
@@ -178,21 +211,43 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
     clock = std::make_unique<SystemClock>();
   }
 
-
-  RunOptions options;
-  options.triage = config->triage;
-  options.correlation = config->correlation;
-  if (auto it = config->service_impact.find(f.service); it != config->service_impact.end()) {
-    options.triage.service_impact = it->second;
+  RunOptions common;
+  common.triage = config->triage;
+  common.correlation = config->correlation;
+  auto sev = ParseSeverity(f.min_severity);
+  if (!sev) {
+    return ReportError(Status::InvalidArgument(fmt::format(
+                           "--min-severity {}: not a severity (DEFAULT, DEBUG, INFO, NOTICE, "
+                           "WARNING, ERROR, CRITICAL, ALERT, EMERGENCY)",
+                           f.min_severity)),
+                       false);
   }
-  options.service = f.service;
-  // --period latest continues from the previous latest run's watermark, with
-  // an overlap (late-arriving entries near the edge are caught) whose
-  // already-counted entries are dropped by key: nothing at an edge is missed
-  // or counted twice.
+  common.min_severity = *sev;
+  if (f.max_new_issues < 0) return ReportError(Status::InvalidArgument("--max-new-issues must be 0 or more"), false);
+  common.act.dry_run = f.dry_run;
+  common.act.max_new_issues = f.max_new_issues;
+  common.act.label = f.label;
+  if (f.sources.empty()) {
+    return ReportError(Status::InvalidArgument(
+                           "no --source given: pass --source file:PATH (a gcloud JSON export or "
+                           "NDJSON), a bare path, or - for stdin"),
+                       false);
+  }
+  const bool several = f.services.size() > 1;
   const bool latest = f.period == "latest";
+  const bool watching = !f.watch_prefix.empty();
   std::unique_ptr<StateStore> state;
-  std::string latest_key;
+  if (latest || watching || !f.dry_run) {
+    auto st = OpenState(f.state, f.tracker);
+    if (!st.ok()) return ReportError(st.status(), false);
+    state = std::move(*st);
+  }
+
+  // Each service's window. --period latest continues from the previous
+  // latest run's watermark, with an overlap (late-arriving entries near the
+  // edge are caught) whose already-counted entries are dropped by key:
+  // nothing at an edge is missed or counted twice. watch continues from the
+  // last pass's end.
   int64_t overlap_s = 0;
   if (latest) {
     if (!f.since.empty() || !f.until.empty()) {
@@ -205,61 +260,68 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
                          false);
     }
     overlap_s = *overlap;
-    auto st = OpenState(f.state, f.tracker);
-    if (!st.ok()) return ReportError(st.status(), false);
-    state = std::move(*st);
-    latest_key = "latest|" + f.service;
-    for (const auto& src : f.sources) latest_key += "|" + src;
-    auto mark = state->GetWatermark(latest_key);
-    if (!mark.ok()) return ReportError(mark.status(), false);
-    const Timestamp now = clock->Now();
-    Timestamp start = AddSeconds(now, -3600);  // the first latest run: the last hour
-    if (*mark) {
-      auto t = ParseTimestamp(**mark);
-      if (!t.ok()) return ReportError(t.status().WithContext("the state's latest watermark"), false);
-      if (now < *t) {
-        return ReportError(Status::InvalidArgument(fmt::format(
-                               "--period latest: the clock ({}) is before the previous run's end ({})",
-                               FormatTimestamp(now), **mark)),
-                           false);
-      }
-      start = AddSeconds(*t, -overlap_s);
-      auto seen = state->GetEdgeKeys(latest_key);
-      if (!seen.ok()) return ReportError(seen.status(), false);
-      options.already_seen.insert(seen->begin(), seen->end());
+  }
+  std::string source_list;
+  for (const auto& src : f.sources) source_list += "|" + src;
+  std::vector<ServicePass> passes;
+  for (const std::string& service : f.services) {
+    ServicePass pass;
+    pass.service = service;
+    RunOptions& options = pass.options;
+    options = common;
+    options.service = service;
+    if (auto it = config->service_impact.find(service); it != config->service_impact.end()) {
+      options.triage.service_impact = it->second;
     }
-    options.window = Window{start, now};
-    options.edge_from = AddSeconds(now, -overlap_s);
-    options.period = "latest";
-  } else {
-    auto window = ResolveWindow(f, clock->Now(), options.period);
-    if (!window.ok()) return ReportError(window.status(), false);
-    options.window = *window;
+    if (latest) {
+      pass.latest_key = "latest|" + service + source_list;
+      auto mark = state->GetWatermark(pass.latest_key);
+      if (!mark.ok()) return ReportError(mark.status(), false);
+      const Timestamp now = clock->Now();
+      Timestamp start = AddSeconds(now, -3600);  // the first latest run: the last hour
+      if (*mark) {
+        auto t = ParseTimestamp(**mark);
+        if (!t.ok()) return ReportError(t.status().WithContext("the state's latest watermark"), false);
+        if (now < *t) {
+          return ReportError(Status::InvalidArgument(fmt::format(
+                                 "--period latest: the clock ({}) is before the previous run's end ({})",
+                                 FormatTimestamp(now), **mark)),
+                             false);
+        }
+        start = AddSeconds(*t, -overlap_s);
+        auto seen = state->GetEdgeKeys(pass.latest_key);
+        if (!seen.ok()) return ReportError(seen.status(), false);
+        options.already_seen.insert(seen->begin(), seen->end());
+      }
+      options.window = Window{start, now};
+      options.edge_from = AddSeconds(now, -overlap_s);
+      options.period = "latest";
+    } else {
+      auto window = ResolveWindow(f, clock->Now(), options.period);
+      if (!window.ok()) return ReportError(window.status(), false);
+      options.window = *window;
+    }
+    if (watching) {
+      // The window starts at this service's last pass (the first pass looks
+      // back one interval, as --since says).
+      pass.watch_key = f.watch_prefix + service + source_list;
+      auto mark = state->GetWatermark(pass.watch_key);
+      if (!mark.ok()) return ReportError(mark.status(), false);
+      if (*mark) {
+        auto t = ParseTimestamp(**mark);
+        if (t.ok()) options.window.start = *t;
+      }
+      if (!(options.window.start < options.window.end)) continue;  // nothing new for it yet
+    }
+    passes.push_back(std::move(pass));
   }
-  auto sev = ParseSeverity(f.min_severity);
-  if (!sev) {
-    return ReportError(Status::InvalidArgument(fmt::format(
-                           "--min-severity {}: not a severity (DEFAULT, DEBUG, INFO, NOTICE, "
-                           "WARNING, ERROR, CRITICAL, ALERT, EMERGENCY)",
-                           f.min_severity)),
-                       false);
-  }
-  options.min_severity = *sev;
-  if (f.max_new_issues < 0) return ReportError(Status::InvalidArgument("--max-new-issues must be 0 or more"), false);
-  options.act.dry_run = f.dry_run;
-  options.act.max_new_issues = f.max_new_issues;
-  options.act.label = f.label;
+  if (summary) *summary = PassSummary{};
+  if (passes.empty()) return kExitOk;  // watch: every service is up to date
 
-  if (f.sources.empty()) {
-    return ReportError(Status::InvalidArgument(
-                           "no --source given: pass --source file:PATH (a gcloud JSON export or "
-                           "NDJSON), a bare path, or - for stdin"),
-                       false);
-  }
   SourceOptions source_options;
   source_options.skip_bad_entries = f.skip_bad_entries;
   source_options.threads = f.threads;
-  source_options.message_from = options.min_severity;  // the rest is counted and correlated, never mined
+  source_options.message_from = common.min_severity;  // the rest is counted and correlated, never mined
   std::vector<std::unique_ptr<Source>> owned;
   std::vector<Source*> sources;
   std::shared_ptr<gcp::TokenSource> token;  // one for every gcp: source, asked once
@@ -267,6 +329,13 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
   std::shared_ptr<const gcp::Query> file_query;  // --filter, for file sources
   for (const auto& spec : f.sources) {
     if (spec.starts_with("gcp:")) {
+      if (several || watching) {
+        return ReportError(Status::InvalidArgument(fmt::format(
+                               "--source {}: a Cloud Logging source gardens one --service per run (its query is "
+                               "scoped to it); run once per service",
+                               spec)),
+                           false);
+      }
       if (!token) {
         gcp::CredentialOptions co;
         co.access_token_file = f.access_token_file;
@@ -277,6 +346,7 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
         // anything is read or written.
         if (auto first = token->Token(); !first.ok()) return ReportError(first.status(), false);
       }
+      const RunOptions& options = passes.front().options;
       for (const auto& project : SplitProjects(spec.substr(4))) {
         gcp::LoggingOptions lo;
         lo.project = project;
@@ -305,20 +375,15 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
     sources.push_back(s->get());
     owned.push_back(std::move(*s));
   }
-  options.in_scope_known = live.empty();
+  for (ServicePass& pass : passes) pass.options.in_scope_known = live.empty();
   auto tracker = OpenTracker(f.tracker, *clock, f.github);
   if (!tracker.ok()) return ReportError(tracker.status(), false);
-  if (!f.dry_run && !state) {
-    auto st = OpenState(f.state, f.tracker);
-    if (!st.ok()) return ReportError(st.status(), false);
-    state = std::move(*st);
-  }
 
   // A progress line on a terminal (stderr), at most four times a second.
   const bool progress = !f.quiet && ::isatty(2);
   auto last_draw = std::chrono::steady_clock::now();
-  if (progress) {
-    options.progress = [&](uint64_t entries, uint64_t bytes) {
+  if (progress && !passes.empty()) {
+    passes.front().options.progress = [&](uint64_t entries, uint64_t bytes) {
       const auto now = std::chrono::steady_clock::now();
       if (now - last_draw < std::chrono::milliseconds(250)) return;
       last_draw = now;
@@ -336,101 +401,145 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
                 << std::flush;
     };
   }
-  // Workers sharing a state store: one gardens a (service, window) at a time.
-  // The lease is released when the pass ends, and expires if the worker dies
-  // (at once for a dead process on this machine).
+  // Workers sharing a state store: one gardens a (service, window) at a time
+  // (under watch, a service at a time: each continues from the service's
+  // watermark). A lease is released when the pass ends, and expires if the
+  // worker dies (at once for a dead process on this machine). Services
+  // another worker holds are left to it.
   const std::string worker = f.worker.empty() ? DefaultWorkerName() : f.worker;
-  options.act.worker = worker;
-  options.act.holder_is_dead = HolderIsDead;
-  std::string lease_key;
-  if (!f.dry_run) {
-    lease_key = fmt::format("run|{}|{}", options.service, WindowText(options.window));
-    auto leased = state->TryLease(lease_key, worker, f.lease_seconds);
-    if (leased.ok() && !leased->granted && HolderIsDead(leased->holder)) {
-      leased = state->TryLease(lease_key, worker, f.lease_seconds, leased->holder);  // it crashed: take over
-    }
-    if (!leased.ok()) return ReportError(leased.status(), false);
-    if (!leased->granted) {
-      std::cerr << fmt::format("log-gardener: {} {} is being gardened by worker {}; nothing to do\n",
-                               options.service.empty() ? "every service" : options.service,
-                               WindowText(options.window), leased->holder);
-      return kExitOk;
-    }
-  }
   struct LeaseGuard {
-    StateStore* state;
+    StateStore* state = nullptr;
     std::string key, holder;
+    LeaseGuard(StateStore* s, std::string k, std::string h) : state(s), key(std::move(k)), holder(std::move(h)) {}
+    LeaseGuard(const LeaseGuard&) = delete;
+    LeaseGuard& operator=(const LeaseGuard&) = delete;
     ~LeaseGuard() {
       if (state && !key.empty()) (void)state->ReleaseLease(key, holder);
     }
-  } lease_guard{state.get(), lease_key, worker};
-  auto result = RunPass(options, sources, **tracker, f.dry_run ? nullptr : state.get(), *clock);
+  };
+  std::vector<std::unique_ptr<LeaseGuard>> leases;
+  if (!f.dry_run) {
+    std::vector<ServicePass> granted;
+    for (ServicePass& pass : passes) {
+      pass.options.act.worker = worker;
+      pass.options.act.holder_is_dead = HolderIsDead;
+      pass.lease_key = watching ? "watch-lease|" + pass.watch_key
+                                : fmt::format("run|{}|{}", pass.service, WindowText(pass.options.window));
+      auto leased = state->TryLease(pass.lease_key, worker, f.lease_seconds);
+      if (leased.ok() && !leased->granted && HolderIsDead(leased->holder)) {
+        leased = state->TryLease(pass.lease_key, worker, f.lease_seconds, leased->holder);  // it crashed: take over
+      }
+      if (!leased.ok()) return ReportError(leased.status(), false);
+      if (!leased->granted) {
+        if (!f.quiet || !watching) {
+          std::cerr << fmt::format("log-gardener: {} {} is being gardened by worker {}; left to it\n",
+                                   pass.service.empty() ? "every service" : pass.service,
+                                   WindowText(pass.options.window), leased->holder);
+        }
+        continue;
+      }
+      leases.push_back(std::make_unique<LeaseGuard>(state.get(), pass.lease_key, worker));
+      granted.push_back(std::move(pass));
+    }
+    passes = std::move(granted);
+  } else {
+    for (ServicePass& pass : passes) pass.options.act.holder_is_dead = HolderIsDead;
+  }
+  if (passes.empty()) return kExitOk;  // every service is held by another worker
+
+  std::vector<RunOptions> pass_options;
+  for (const ServicePass& pass : passes) pass_options.push_back(pass.options);
+  auto result = RunPasses(pass_options, sources, **tracker, f.dry_run ? nullptr : state.get(), *clock);
   if (progress) std::cerr << "\r\033[K" << std::flush;
   if (!result.ok()) return ReportError(result.status(), true);
-  RunOutput& out = *result;
-  out.report.duration_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  std::vector<RunOutput>& outs = *result;
+  const double duration = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  for (RunOutput& out : outs) out.report.duration_seconds = duration;
 
   if (summary) {
-    summary->window = out.report.window;
-    summary->selected = out.report.totals.selected;
-    summary->clusters = out.report.clusters.size();
-    summary->created = out.report.created + out.report.regressions;
-    summary->commented = out.report.commented;
+    summary->window = outs.front().report.window;
+    summary->services = outs.size();
+    for (const RunOutput& out : outs) {
+      summary->selected += out.report.totals.selected;
+      summary->clusters += out.report.clusters.size();
+      summary->created += out.report.created + out.report.regressions;
+      summary->commented += out.report.commented;
+    }
   }
 
-  // Reports: all or nothing.
+  // Reports: all or nothing, for every service. With several services each
+  // gets its own files (the service in the name).
   StagedFiles files;
-  std::string worklog_path;
-  if (!f.worklog_dir.empty()) {
-    worklog_path = (std::filesystem::path(f.worklog_dir) / WorklogFileName(out.report)).string();
-    Status s = files.Stage(worklog_path, RenderWorklog(out.report, out.templates, out.stats));
-    if (!s.ok()) return ReportError(s, false);
-  }
-  if (!f.html_path.empty()) {
-    Status s = files.Stage(f.html_path, RenderHtmlReport(out.report, out.templates));
-    if (!s.ok()) return ReportError(s, false);
-  }
-  std::string json;
-  if (!f.json_path.empty()) {
-    json = RenderJsonReport(out.report, out.templates, out.stats);
-    if (f.json_path != "-") {
-      Status s = files.Stage(f.json_path, json);
+  std::vector<std::string> worklog_paths(outs.size()), json_paths(outs.size()), html_paths(outs.size()),
+      jsons(outs.size());
+  for (size_t k = 0; k < outs.size(); ++k) {
+    const RunOutput& out = outs[k];
+    const std::string& service = passes[k].service;
+    if (!f.worklog_dir.empty()) {
+      std::string name = WorklogFileName(out.report);
+      if (several) name = PerServicePath(name, service);
+      worklog_paths[k] = (std::filesystem::path(f.worklog_dir) / name).string();
+      Status s = files.Stage(worklog_paths[k], RenderWorklog(out.report, out.templates, out.stats));
       if (!s.ok()) return ReportError(s, false);
+    }
+    if (!f.html_path.empty()) {
+      html_paths[k] = several ? PerServicePath(f.html_path, service) : f.html_path;
+      Status s = files.Stage(html_paths[k], RenderHtmlReport(out.report, out.templates));
+      if (!s.ok()) return ReportError(s, false);
+    }
+    if (!f.json_path.empty()) {
+      jsons[k] = RenderJsonReport(out.report, out.templates, out.stats);
+      if (f.json_path != "-") {
+        json_paths[k] = several ? PerServicePath(f.json_path, service) : f.json_path;
+        Status s = files.Stage(json_paths[k], jsons[k]);
+        if (!s.ok()) return ReportError(s, false);
+      }
     }
   }
   if (Status s = files.Commit(); !s.ok()) return ReportError(s, false);
-  if (f.commit_worklog && !worklog_path.empty() && !f.dry_run) {
-    const std::string warning = CommitWorklog(
-        worklog_path,
-        fmt::format("log-gardener worklog: {} {}", out.report.service.empty() ? "all services" : out.report.service,
-                    WindowText(out.report.window)),
-        f.push);
-    if (!warning.empty()) std::cerr << "log-gardener: warning: " << warning << "\n";
-  }
 
+  int exit_code = kExitOk;
   std::ostream& human = f.json_path == "-" ? std::cerr : std::cout;
-  if (f.json_path == "-") std::cout << json << std::flush;
-  if (!f.quiet) {
-    const bool color = ::isatty(f.json_path == "-" ? 2 : 1) && std::getenv("NO_COLOR") == nullptr;
-    human << RenderSummary(out.report, color);
-    if (!worklog_path.empty()) human << "  worklog: " << worklog_path << "\n";
-    if (!f.json_path.empty() && f.json_path != "-") human << "  json report: " << f.json_path << "\n";
-    if (!f.html_path.empty()) human << "  html report: " << f.html_path << "\n";
-    human << "  tracker: " << out.report.tracker << "\n";
-    for (const auto* l : live) human << "  " << l->Summary() << "\n";
+  for (size_t k = 0; k < outs.size(); ++k) {
+    const RunOutput& out = outs[k];
+    const ServicePass& pass = passes[k];
+    if (f.commit_worklog && !worklog_paths[k].empty() && !f.dry_run) {
+      const std::string warning = CommitWorklog(
+          worklog_paths[k],
+          fmt::format("log-gardener worklog: {} {}", out.report.service.empty() ? "all services" : out.report.service,
+                      WindowText(out.report.window)),
+          f.push);
+      if (!warning.empty()) std::cerr << "log-gardener: warning: " << warning << "\n";
+    }
+    if (f.json_path == "-") std::cout << jsons[k] << std::flush;
+    if (!f.quiet) {
+      const bool color = ::isatty(f.json_path == "-" ? 2 : 1) && std::getenv("NO_COLOR") == nullptr;
+      human << RenderSummary(out.report, color);
+      if (!worklog_paths[k].empty()) human << "  worklog: " << worklog_paths[k] << "\n";
+      if (!json_paths[k].empty()) human << "  json report: " << json_paths[k] << "\n";
+      if (!html_paths[k].empty()) human << "  html report: " << html_paths[k] << "\n";
+      human << "  tracker: " << out.report.tracker << "\n";
+      for (const auto* l : live) human << "  " << l->Summary() << "\n";
+    }
+    if (!out.act_status.ok()) {
+      ReportError(out.act_status.WithContext(fmt::format(
+                      "{}: acting on the tracker failed part-way (the report shows what was done; rerun to finish)",
+                      pass.service.empty() ? "every service" : pass.service)),
+                  false);
+      exit_code = kExitFailed;  // its watermark stays: the next pass redoes this window
+      continue;
+    }
+    if (f.dry_run) continue;
+    if (latest) {
+      Status s = state->SetWatermarkAndEdge(pass.latest_key, FormatTimestamp(pass.options.window.end), out.edge_keys);
+      if (!s.ok()) return ReportError(s.WithContext("saving the latest watermark"), false);
+    }
+    if (watching) {  // before the lease is released: the next holder starts here
+      Status s = state->SetWatermark(pass.watch_key, FormatTimestamp(pass.options.window.end));
+      if (!s.ok()) return ReportError(s.WithContext("saving the watch watermark"), false);
+    }
   }
-  if (!out.act_status.ok()) {
-    ReportError(out.act_status.WithContext("acting on the tracker failed part-way (the report "
-                                           "shows what was done; rerun to finish)"),
-                false);
-    return kExitFailed;  // the watermark stays: the next latest run redoes this window
-  }
-  if (latest && !f.dry_run) {
-    Status s = state->SetWatermarkAndEdge(latest_key, FormatTimestamp(options.window.end), out.edge_keys);
-    if (!s.ok()) return ReportError(s.WithContext("saving the latest watermark"), false);
-  }
-  return kExitOk;
+  return exit_code;
 }
 
 // The options `run` and `watch` share.
@@ -439,9 +548,11 @@ void AddRunOptions(CLI::App* cmd, RunFlags& f) {
                   "Where entries come from: file:PATH, a bare PATH, or - (stdin). The format "
                   "(gcloud JSON array or NDJSON) is detected. Repeatable.")
       ->type_name("SPEC");
-  cmd->add_option("--service", f.service,
+  cmd->add_option("--service", f.services,
                   "Only this service (resource.labels.service_name, or function_name, job_name, "
-                  "module_id, container_name)");
+                  "module_id, container_name). Repeatable: each service gets its own pass, issues and "
+                  "reports (the service added to report file names) from one read of the sources; "
+                  "default: [run] services of the config, else every service in one pass");
   cmd->add_option("--period", f.period,
                   "Window ending now: \"last 1 hour\", 90m, 1h30m, \"last 24 hours\", or latest "
                   "(from the previous latest run's end, with --overlap; default: last 1 hour)");
@@ -527,8 +638,6 @@ int Watch(const RunFlags& flags, const std::string& every_text, int max_passes) 
     return ReportError(Status::InvalidArgument("watch needs --source files it can read again each pass (not -)"),
                        false);
   }
-  std::string key = "watch|" + base.service;
-  for (const auto& src : base.sources) key += "|" + src;
   struct sigaction sa {};
   sa.sa_handler = OnStopSignal;
   sigemptyset(&sa.sa_mask);
@@ -540,34 +649,26 @@ int Watch(const RunFlags& flags, const std::string& every_text, int max_passes) 
   while (!g_stop) {
     const auto tick = std::chrono::steady_clock::now();
     const Timestamp now = clock.Now();
-    Timestamp start{now.seconds - static_cast<int64_t>(interval), now.nanos};
-    {
-      auto state = OpenState(base.state, base.tracker);
-      if (!state.ok()) return ReportError(state.status(), false);
-      auto mark = (*state)->GetWatermark(key);
-      if (!mark.ok()) return ReportError(mark.status(), false);
-      if (*mark) {
-        auto t = ParseTimestamp(**mark);
-        if (t.ok()) start = *t;
-      }
-    }
-    if (start < now) {
-      RunFlags f = base;
-      f.since = FormatTimestamp(start);
-      f.until = FormatTimestamp(now);
-      f.quiet = true;
-      PassSummary sum;
-      const int code = Run(f, &sum);
-      ++passes;
-      if (code == kExitUsage || code == kExitBadInput) return code;
-      if (code == kExitOk) {
-        auto state = OpenState(base.state, base.tracker);
-        if (!state.ok()) return ReportError(state.status(), false);
-        if (Status s = (*state)->SetWatermark(key, FormatTimestamp(now)); !s.ok()) return ReportError(s, false);
-      }
-      std::cout << fmt::format("{} pass {}: {} → {}: {} entries, {} clusters, {} filed, {} updated{}\n",
-                               FormatTimestamp(clock.Now()), passes, FormatTimestamp(start), FormatTimestamp(now),
-                               sum.selected, sum.clusters, sum.created, sum.commented,
+    // Each service continues from its own watermark (Run reads it); a
+    // service first seen looks back one interval.
+    RunFlags f = base;
+    f.watch_prefix = "watch|";
+    f.since = FormatTimestamp(Timestamp{now.seconds - static_cast<int64_t>(interval), now.nanos});
+    f.until = FormatTimestamp(now);
+    f.quiet = true;
+    PassSummary sum;
+    const int code = Run(f, &sum);
+    ++passes;
+    if (code == kExitUsage || code == kExitBadInput) return code;
+    if (sum.services == 0 && code == kExitOk) {
+      std::cout << fmt::format("{} pass {}: nothing to garden (up to date, or held by other workers)\n",
+                               FormatTimestamp(clock.Now()), passes)
+                << std::flush;
+    } else {
+      std::cout << fmt::format("{} pass {}: {} → {}: {} entries, {} clusters, {} filed, {} updated{}{}\n",
+                               FormatTimestamp(clock.Now()), passes, FormatTimestamp(sum.window.start),
+                               FormatTimestamp(sum.window.end), sum.selected, sum.clusters, sum.created, sum.commented,
+                               sum.services > 1 ? fmt::format(" ({} services)", sum.services) : "",
                                code == kExitOk ? "" : " (failed part-way; the next pass retries)")
                 << std::flush;
     }

@@ -217,6 +217,10 @@ const std::vector<Key>& Keys() {
                      [](Config& c) -> std::string& { return c.run.state; }));
     k.push_back(Text("run", "label", "Default label on filed issues; empty: log-gardener.",
                      [](Config& c) -> std::string& { return c.run.label; }));
+    k.push_back(Words("run", "services",
+                      "Services gardened when no --service is given, each in its own pass from one read of the "
+                      "sources (workers sharing a --state split them); empty: every service in one pass.",
+                      [](Config& c) -> std::vector<std::string>& { return c.run.services; }));
     k.push_back(Words("scrub", "patterns",
                       "Extra secrets to scrub before anything is posted: RE2 regular expressions.",
                       [](Config& c) -> std::vector<std::string>& { return c.scrub_patterns; }));

@@ -23,6 +23,7 @@ struct RunDefaults {
   std::string tracker;
   std::string state;
   std::string label;
+  std::vector<std::string> services;  // gardened when no --service is given
 };
 
 struct Config {

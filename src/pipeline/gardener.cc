@@ -4,6 +4,8 @@
 #include <climits>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <xxhash.h>
@@ -409,37 +411,13 @@ std::vector<Cluster> BuildClusters(const CorrelationResult& cr, const Correlatio
 
 }  // namespace
 
-StatusOr<RunOutput> RunPass(const RunOptions& options, const std::vector<Source*>& sources,
-                            Tracker& tracker, StateStore* state, Clock& clock) {
-  RunOutput out;
-  RunReport& report = out.report;
-  report.started_at = clock.Now();
-  report.service = options.service;
-  report.window = options.window;
-  report.period = options.period;
-  report.min_severity = options.min_severity;
-  report.tracker = tracker.Describe();
-  report.dry_run = options.act.dry_run;
+namespace {
 
-  // Collect and mine.
-  report.totals.in_scope_known = options.in_scope_known;
-  Collector collector(options, report.totals);
-  uint64_t read_entries = 0, read_bytes = 0;
-  for (Source* source : sources) {
-    report.sources.push_back(source->Describe());
-    LG_RETURN_IF_ERROR(source->Read([&](const SourcedEntry& s) {
-      ++read_entries;
-      read_bytes += s.raw.size();
-      if (options.progress && (read_entries & 0x3ff) == 0) options.progress(read_entries, read_bytes);
-      return collector.Visit(s);
-    }));
-    const SourceStats& ss = source->stats();
-    report.totals.entries_read += ss.entries_read;
-    report.totals.skipped_bad += ss.skipped;
-    report.totals.skip_messages.insert(report.totals.skip_messages.end(), ss.skip_messages.begin(),
-                                       ss.skip_messages.end());
-  }
-  if (Status s = collector.Finish(state, out.templates, out.stats); !s.ok()) return s;
+// Everything after reading, for one pass: mine, correlate, triage, act.
+Status FinishPass(const RunOptions& options, Collector& collector, RunOutput& out, Tracker& tracker,
+                  StateStore* state, Clock& clock) {
+  RunReport& report = out.report;
+  LG_RETURN_IF_ERROR(collector.Finish(state, out.templates, out.stats));
   out.edge_keys = collector.TakeEdgeKeys();
   // Log text is untrusted: no secret in it reaches a template, a cluster name,
   // the state or a report. (Samples are scrubbed where they are rendered.)
@@ -520,7 +498,75 @@ StatusOr<RunOutput> RunPass(const RunOptions& options, const std::vector<Source*
     if (!s.ok()) out.act_status = s;
   }
   report.duration_seconds = SecondsBetween(report.started_at, clock.Now());
-  return out;
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<std::vector<RunOutput>> RunPasses(const std::vector<RunOptions>& passes,
+                                           const std::vector<Source*>& sources, Tracker& tracker,
+                                           StateStore* state, Clock& clock) {
+  if (passes.empty()) return std::vector<RunOutput>();
+  // One collector per pass, fed from one read of the sources: an entry goes
+  // to the pass of its service (or to the only pass, when that takes every
+  // service).
+  std::unordered_map<std::string_view, size_t> by_service;
+  for (size_t k = 0; k < passes.size(); ++k) {
+    if (passes[k].service.empty() && passes.size() > 1) {
+      return Status::InvalidArgument("a pass over every service cannot share a read with other passes");
+    }
+    if (!by_service.emplace(passes[k].service, k).second) {
+      return Status::InvalidArgument(fmt::format("service {} is asked for twice", passes[k].service));
+    }
+  }
+  std::vector<RunOutput> outs(passes.size());
+  std::vector<std::unique_ptr<Collector>> collectors;
+  for (size_t k = 0; k < passes.size(); ++k) {
+    const RunOptions& options = passes[k];
+    RunReport& report = outs[k].report;
+    report.started_at = clock.Now();
+    report.service = options.service;
+    report.window = options.window;
+    report.period = options.period;
+    report.min_severity = options.min_severity;
+    report.tracker = tracker.Describe();
+    report.dry_run = options.act.dry_run;
+    report.totals.in_scope_known = options.in_scope_known;
+    collectors.push_back(std::make_unique<Collector>(options, report.totals));
+  }
+  const bool single = passes.size() == 1;
+  const auto& progress = passes[0].progress;
+  uint64_t read_entries = 0, read_bytes = 0;
+  for (Source* source : sources) {
+    for (RunOutput& out : outs) out.report.sources.push_back(source->Describe());
+    LG_RETURN_IF_ERROR(source->Read([&](const SourcedEntry& s) {
+      ++read_entries;
+      read_bytes += s.raw.size();
+      if (progress && (read_entries & 0x3ff) == 0) progress(read_entries, read_bytes);
+      if (single) return collectors[0]->Visit(s);
+      auto it = by_service.find(ServiceOf(s.entry));
+      return it == by_service.end() ? Status::Ok() : collectors[it->second]->Visit(s);
+    }));
+    const SourceStats& ss = source->stats();
+    for (RunOutput& out : outs) {
+      Totals& totals = out.report.totals;
+      totals.entries_read += ss.entries_read;
+      totals.skipped_bad += ss.skipped;
+      totals.skip_messages.insert(totals.skip_messages.end(), ss.skip_messages.begin(), ss.skip_messages.end());
+    }
+  }
+  for (size_t k = 0; k < passes.size(); ++k) {
+    LG_RETURN_IF_ERROR(FinishPass(passes[k], *collectors[k], outs[k], tracker, state, clock));
+    collectors[k].reset();  // its per-entry records are done with
+  }
+  return outs;
+}
+
+StatusOr<RunOutput> RunPass(const RunOptions& options, const std::vector<Source*>& sources,
+                            Tracker& tracker, StateStore* state, Clock& clock) {
+  auto outs = RunPasses({options}, sources, tracker, state, clock);
+  if (!outs.ok()) return outs.status();
+  return std::move((*outs)[0]);
 }
 
 }  // namespace lg

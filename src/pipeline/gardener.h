@@ -64,6 +64,15 @@ struct RunOutput {
 StatusOr<RunOutput> RunPass(const RunOptions& options, const std::vector<Source*>& sources,
                             Tracker& tracker, StateStore* state, Clock& clock);
 
+// Several services' passes from one read of the sources (each entry goes to
+// its service's pass; each pass has its own window and options, and acts as
+// RunPass would). Services must be distinct and non-empty when there is more
+// than one pass. Outputs are in the order of `passes`; a source error ends
+// them all, acting errors are per pass (act_status).
+StatusOr<std::vector<RunOutput>> RunPasses(const std::vector<RunOptions>& passes,
+                                           const std::vector<Source*>& sources, Tracker& tracker,
+                                           StateStore* state, Clock& clock);
+
 }  // namespace lg
 
 #endif  // LOG_GARDENER_PIPELINE_GARDENER_H_
