@@ -11,6 +11,7 @@ packages=(
   libfmt-dev           # formatting
   libtomlplusplus-dev  # configuration files
   libxxhash-dev        # fingerprints and template ids
+  libabsl-dev          # flat hash sets on the per-entry path
   libre2-dev           # user-configurable patterns
   libsqlite3-dev       # local tracker and state store
   libssl-dev libcurl4-openssl-dev libpq-dev

@@ -340,7 +340,9 @@ std::string SummarizeRequest(const HttpRequest& req) {
   return out;
 }
 
-Status EntryDecoder::Decode(std::string_view json, LogEntry& out) {
+Status EntryDecoder::Decode(std::string_view json, LogEntry& out) { return Decode(json, out, false); }
+
+Status EntryDecoder::Decode(std::string_view json, LogEntry& out, bool padded) {
   // Cleared field by field: the strings keep their storage for the next entry.
   out.insert_id.clear();
   out.timestamp.reset();
@@ -360,7 +362,8 @@ Status EntryDecoder::Decode(std::string_view json, LogEntry& out) {
   out.message.clear();
   out.logger.clear();
   element root;
-  if (auto err = parser_.parse(json.data(), json.size()).get(root); err != simdjson::SUCCESS) {
+  if (auto err = parser_.parse(json.data(), json.size(), /*realloc_if_needed=*/!padded).get(root);
+      err != simdjson::SUCCESS) {
     return Status::DataLoss(fmt::format("malformed JSON: {}", simdjson::error_message(err)));
   }
   object obj;

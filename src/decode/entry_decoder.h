@@ -19,6 +19,9 @@ class EntryDecoder {
   // Errors are kDataLoss and name the offending field ("field 'timestamp': ...");
   // the caller adds the file and line.
   Status Decode(std::string_view json, LogEntry& out);
+  // With `padded`, simdjson::SIMDJSON_PADDING readable bytes follow `json`
+  // (any content): it is parsed in place, without a copy.
+  Status Decode(std::string_view json, LogEntry& out, bool padded);
 
   // Entries below `s` are decoded and checked whole, but get no `message` or
   // `logger` (building those is most of the work): for readers that only

@@ -8,6 +8,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 #include <xxhash.h>
 
 #include <fmt/format.h>
@@ -24,15 +26,12 @@ namespace {
 // Looked up by string_view: no string is built for a name already known
 // (this runs for every entry).
 struct Interner {
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return XXH3_64bits(s.data(), s.size()); }
-  };
-  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> ids;
+  absl::flat_hash_map<std::string, uint32_t> ids;
   std::vector<std::string> names{std::string()};
   uint32_t Id(std::string_view s) {
     if (s.empty()) return 0;
-    if (auto it = ids.find(s); it != ids.end()) return it->second;
+    // (Debian builds absl with its own string_view type.)
+    if (auto it = ids.find(absl::string_view(s.data(), s.size())); it != ids.end()) return it->second;
     const auto id = static_cast<uint32_t>(names.size());
     ids.emplace(std::string(s), id);
     names.emplace_back(s);
@@ -283,7 +282,7 @@ class Collector {
   std::string group_key_;
   std::vector<TemplateStats> stats_;  // per shape until Finish()
   std::vector<EntryRef> refs_;
-  std::unordered_set<uint64_t> seen_;  // duplicate detection, 8 bytes an entry
+  absl::flat_hash_set<uint64_t> seen_;  // duplicate detection, about 9 bytes an entry (open addressing)
   std::vector<uint64_t> edge_keys_;
   std::vector<EntryFacts> facts_;      // aligned with refs_
   Interner traces_, instances_, revisions_, clients_, loggers_;

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <memory>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -13,6 +14,8 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+
+#include <simdjson.h>
 
 #include "decode/entry_decoder.h"
 #include "sources/json_framer.h"
@@ -78,6 +81,44 @@ Status ReadSequential(JsonFramer& framer, const std::string& name, const SourceO
   return Status::Ok();
 }
 
+// A growable byte buffer whose new bytes are not zeroed (reads fill them), with
+// kPadding readable bytes kept after the content, so simdjson parses entries
+// in place instead of copying each into padded storage.
+class Bytes {
+ public:
+  static constexpr size_t kPadding = simdjson::SIMDJSON_PADDING;
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  std::string_view view() const { return {data_.get(), size_}; }
+  void clear() { size_ = 0; }
+  // `k` more bytes at the end, uninitialized; returns where they start.
+  char* Grow(size_t k) {
+    if (size_ + k + kPadding > capacity_) {
+      const size_t capacity = std::max(2 * capacity_, size_ + k + kPadding);
+      auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+      if (size_) std::memcpy(bigger.get(), data_.get(), size_);
+      data_ = std::move(bigger);
+      capacity_ = capacity;
+    }
+    char* at = data_.get() + size_;
+    size_ += k;
+    return at;
+  }
+  void Append(std::string_view s) {
+    if (!s.empty()) std::memcpy(Grow(s.size()), s.data(), s.size());
+  }
+  void Truncate(size_t n) { size_ = std::min(size_, n); }
+  // Initializes the padding after the content (call before parsing).
+  void Pad() {
+    Grow(0);
+    std::memset(data_.get() + size_, ' ', kPadding);
+  }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0, capacity_ = 0;
+};
+
 // Parallel decoding. The calling thread frames the input into batches of
 // whole entries (framing is a byte scan; decoding is the work), decoder
 // threads turn each batch into LogEntries, and the calling thread hands the
@@ -115,7 +156,7 @@ class ParallelReader {
       }
       if (!*more) break;
       batch->items.push_back({batch->bytes.size(), frame.text.size(), frame.line, frame.offset});
-      batch->bytes.append(frame.text);
+      batch->bytes.Append(frame.text);
       if (batch->items.size() >= kBatchEntries || batch->bytes.size() >= kBatchBytes) {
         LG_RETURN_IF_ERROR(Submit(std::move(batch), framer.framing()));
         batch = NewBatch();
@@ -137,25 +178,26 @@ class ParallelReader {
     while (!eof) {
       std::unique_ptr<Batch> batch = NewBatch();
       batch->lines = true;
-      batch->bytes.assign(tail);
+      batch->bytes.Append(tail);
       // Read until the batch is full and holds a line end, or the input ends.
       size_t scanned = tail.size();  // no '\n' before this
       bool has_line_end = false;
       while (!eof && (batch->bytes.size() < kBatchBytes || !has_line_end)) {
-        if (!scratch_) scratch_ = std::make_unique<char[]>(kBatchBytes);
-        auto n = reader.Read(scratch_.get(), kBatchBytes);
+        const size_t old = batch->bytes.size();
+        char* at = batch->bytes.Grow(kBatchBytes);
+        auto n = reader.Read(at, kBatchBytes);
         if (!n.ok()) return n.status().WithContext(name_);
+        batch->bytes.Truncate(old + *n);
         if (*n == 0) eof = true;
-        batch->bytes.append(scratch_.get(), *n);
         if (!has_line_end) {
-          has_line_end = batch->bytes.find('\n', scanned) != std::string::npos;
+          has_line_end = batch->bytes.view().find('\n', scanned) != std::string_view::npos;
           scanned = batch->bytes.size();
         }
       }
       size_t cut = batch->bytes.size();
-      if (!eof) cut = batch->bytes.rfind('\n') + 1;
-      tail.assign(batch->bytes, cut, std::string::npos);
-      batch->bytes.resize(cut);
+      if (!eof) cut = batch->bytes.view().rfind('\n') + 1;
+      tail.assign(batch->bytes.view().substr(cut));
+      batch->bytes.Truncate(cut);
       batch->base_offset = base;
       base += cut;
       LG_RETURN_IF_ERROR(Submit(std::move(batch), Framing::kNdjson));
@@ -175,7 +217,7 @@ class ParallelReader {
     uint64_t line, offset;
   };
   struct Batch {
-    std::string bytes;
+    Bytes bytes;
     // NDJSON read in whole lines: the decoder splits the lines itself, and
     // item lines count from the batch's first line (see Deliver).
     bool lines = false;
@@ -191,7 +233,7 @@ class ParallelReader {
   static bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
   static void SplitLines(Batch& b) {
-    const std::string_view data(b.bytes);
+    const std::string_view data = b.bytes.view();
     uint64_t line = 0;
     size_t pos = 0;
     while (pos < data.size()) {
@@ -224,6 +266,7 @@ class ParallelReader {
   Status Submit(std::unique_ptr<Batch> batch, Framing framing) {
     if (batch->lines ? batch->bytes.empty() : batch->items.empty()) return Status::Ok();
     batch->framing = framing;
+    batch->bytes.Pad();
     {
       std::lock_guard lock(mu_);
       todo_.push_back(batch.get());
@@ -267,7 +310,7 @@ class ParallelReader {
         continue;
       }
       ++stats_.entries_read;
-      LG_RETURN_IF_ERROR(visit_(SourcedEntry{b.entries[k], std::string_view(b.bytes).substr(it.begin, it.size)}));
+      LG_RETURN_IF_ERROR(visit_(SourcedEntry{b.entries[k], b.bytes.view().substr(it.begin, it.size)}));
     }
     return Status::Ok();
   }
@@ -288,7 +331,8 @@ class ParallelReader {
       if (b->entries.size() < b->items.size()) b->entries.resize(b->items.size());
       for (size_t k = 0; k < b->items.size(); ++k) {
         const Item& it = b->items[k];
-        Status s = decoder.Decode(std::string_view(b->bytes).substr(it.begin, it.size), b->entries[k]);
+        // Padded (see Bytes): parsed in place.
+        Status s = decoder.Decode(b->bytes.view().substr(it.begin, it.size), b->entries[k], /*padded=*/true);
         if (!s.ok()) b->errors.emplace_back(k, std::move(s));
       }
       {
@@ -312,7 +356,6 @@ class ParallelReader {
   bool stop_ = false;
   std::vector<std::thread> workers_;
   uint64_t line_base_ = 0;  // lines before the next line-mode batch to deliver
-  std::unique_ptr<char[]> scratch_;  // one read (ReadLines)
 };
 
 // True when the input starts as NDJSON does for JsonFramer (its first
