@@ -33,6 +33,9 @@ struct SourceOptions {
   // the visitor one at a time, on the calling thread, in input order, so
   // nothing downstream depends on this number.
   unsigned threads = 1;
+  // Bytes per decoding batch with threads (0: 1 MiB). Tests and fuzzing use
+  // small ones, so entries and lines meet batch boundaries.
+  size_t batch_bytes = 0;
   // Entries below this severity are handed over without `message` and
   // `logger` (still decoded and checked whole): the gardener only counts and
   // correlates them. Default: every entry has its message.

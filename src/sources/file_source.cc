@@ -157,7 +157,7 @@ class ParallelReader {
       if (!*more) break;
       batch->items.push_back({batch->bytes.size(), frame.text.size(), frame.line, frame.offset});
       batch->bytes.Append(frame.text);
-      if (batch->items.size() >= kBatchEntries || batch->bytes.size() >= kBatchBytes) {
+      if (batch->items.size() >= kBatchEntries || batch->bytes.size() >= batch_bytes_) {
         LG_RETURN_IF_ERROR(Submit(std::move(batch), framer.framing()));
         batch = NewBatch();
         LG_RETURN_IF_ERROR(Drain(max_in_flight_));
@@ -167,7 +167,7 @@ class ParallelReader {
     return Drain(0);
   }
 
-  // NDJSON without a framer: the calling thread reads about kBatchBytes at a
+  // NDJSON without a framer: the calling thread reads about batch_bytes_ at a
   // time and cuts after the last '\n'; decoders split the lines (as
   // JsonFramer::NextLine does: trimmed, blank lines skipped) and decode them.
   // Returns the bytes read.
@@ -182,10 +182,10 @@ class ParallelReader {
       // Read until the batch is full and holds a line end, or the input ends.
       size_t scanned = tail.size();  // no '\n' before this
       bool has_line_end = false;
-      while (!eof && (batch->bytes.size() < kBatchBytes || !has_line_end)) {
+      while (!eof && (batch->bytes.size() < batch_bytes_ || !has_line_end)) {
         const size_t old = batch->bytes.size();
-        char* at = batch->bytes.Grow(kBatchBytes);
-        auto n = reader.Read(at, kBatchBytes);
+        char* at = batch->bytes.Grow(batch_bytes_);
+        auto n = reader.Read(at, batch_bytes_);
         if (!n.ok()) return n.status().WithContext(name_);
         batch->bytes.Truncate(old + *n);
         if (*n == 0) eof = true;
@@ -348,6 +348,7 @@ class ParallelReader {
   SourceStats& stats_;
   const EntryVisitor& visit_;
   const size_t max_in_flight_;
+  const size_t batch_bytes_ = options_.batch_bytes ? options_.batch_bytes : kBatchBytes;  // after options_
   std::mutex mu_;
   std::condition_variable work_cv_, done_cv_;
   std::deque<Batch*> todo_;                    // submitted, not yet taken by a decoder

@@ -62,7 +62,13 @@ Status JsonFramer::Detect() {
     if (!eof_) return Error("read failed");
     return Error("the input is empty: expected a JSON array or NDJSON LogEntries");
   }
-  // A UTF-8 byte order mark is not part of the data.
+  // A UTF-8 byte order mark is not part of the data. (Its three bytes may
+  // arrive in separate reads.)
+  while (buf_.size() - pos_ < 3 && static_cast<unsigned char>(buf_[pos_]) == 0xEF) {
+    auto more = Fill();
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+  }
   if (buf_.compare(pos_, 3, "\xEF\xBB\xBF") == 0) {
     pos_ += 3;
     if (!SkipSpace()) return Error("the input holds only a byte order mark");

@@ -102,6 +102,16 @@ TEST(JsonFramer, ByteOrderMarkIsSkipped) {
   Framed r = FrameAll("\xEF\xBB\xBF[{\"a\":1}]");
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   EXPECT_EQ(r.texts.size(), 1u);
+  // Its bytes split over reads (found by the read_entries fuzz target), also
+  // after leading blank lines.
+  for (const char* input : {"\xEF\xBB\xBF{\"a\":1}\n{\"b\":2}\n", "\n\xEF\xBB\xBF  {\"a\":1}\n{\"b\":2}\n"}) {
+    for (size_t step : {size_t{1}, size_t{2}}) {
+      Framed split = FrameAll(input, step);
+      ASSERT_TRUE(split.status.ok()) << split.status.message();
+      EXPECT_EQ(split.framing, Framing::kNdjson);
+      EXPECT_EQ(split.texts.size(), 2u);
+    }
+  }
 }
 
 TEST(JsonFramer, ErrorsNameFileLineAndByte) {
@@ -168,10 +178,11 @@ struct ReadResult {
 };
 
 ReadResult ReadAll(const std::string& input, unsigned threads, bool skip, size_t stop_after = 0,
-                   size_t step = 65536) {
+                   size_t step = 65536, size_t batch_bytes = 0) {
   StringReader reader(input, step);
   SourceOptions options;
   options.threads = threads;
+  options.batch_bytes = batch_bytes;
   options.skip_bad_entries = skip;
   ReadResult r;
   r.status = ReadEntries(reader, "in.ndjson", options, r.stats, [&](const SourcedEntry& s) {
@@ -271,6 +282,8 @@ TEST(ReadEntries, NdjsonLineSplittingMatchesTheFramer) {
     ASSERT_EQ(one.stats.skip_messages.size(), 1u);
     EXPECT_NE(one.stats.skip_messages[0].find("in.ndjson:2604:"), std::string::npos) << one.stats.skip_messages[0];
     for (unsigned t : {2u, 8u}) ExpectSame(one, ReadAll(input, t, true, 0, step), t);
+    // Tiny batches: most lines meet a batch boundary.
+    for (size_t batch : {size_t{1}, size_t{100}, size_t{4096}}) ExpectSame(one, ReadAll(input, 2, true, 0, step, batch), 2);
   }
 }
 
@@ -285,6 +298,7 @@ TEST(ReadEntries, OtherFramingsAndBadStartsGoThroughTheFramerWithAnyThreadCount)
     for (size_t step : {size_t{3}, size_t{65536}}) {
       const ReadResult one = ReadAll(input, 1, false, 0, step);
       for (unsigned t : {2u, 8u}) ExpectSame(one, ReadAll(input, t, false, 0, step), t);
+      ExpectSame(one, ReadAll(input, 3, false, 0, step, 50), 3);
     }
   }
   EXPECT_EQ(ReadAll(array, 2, false).seen.size(), 3000u);

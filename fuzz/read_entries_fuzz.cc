@@ -1,0 +1,69 @@
+// Differential: the parallel reader (decoder threads, NDJSON line batches,
+// tiny batches the input chooses) must hand over exactly what the sequential
+// reader does — the same entries in the same order, the same skips, the same
+// error — for any input. A difference is a crash.
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sources/file_source.h"
+
+namespace {
+
+class Bytes : public lg::ByteReader {
+ public:
+  Bytes(std::string_view data, size_t chunk) : data_(data), chunk_(chunk) {}
+  lg::StatusOr<size_t> Read(char* buf, size_t n) override {
+    const size_t take = std::min({n, chunk_, data_.size() - pos_});
+    std::memcpy(buf, data_.data() + pos_, take);
+    pos_ += take;
+    return take;
+  }
+
+ private:
+  std::string_view data_;
+  size_t chunk_;
+  size_t pos_ = 0;
+};
+
+struct Outcome {
+  std::vector<std::string> seen;
+  std::string status;
+  std::vector<std::string> skips;
+  bool operator==(const Outcome&) const = default;
+};
+
+Outcome Read(std::string_view input, size_t chunk, unsigned threads, size_t batch, bool skip) {
+  Bytes reader(input, chunk);
+  lg::SourceOptions options;
+  options.threads = threads;
+  options.batch_bytes = batch;
+  options.skip_bad_entries = skip;
+  lg::SourceStats stats;
+  Outcome out;
+  lg::Status s = lg::ReadEntries(reader, "fuzz", options, stats, [&](const lg::SourcedEntry& e) {
+    out.seen.push_back(e.entry.insert_id + '\x1f' + e.entry.message + '\x1f' + std::string(e.raw));
+    return lg::Status::Ok();
+  });
+  out.status = s.ok() ? "ok" : s.message();
+  out.skips = stats.skip_messages;
+  return out;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 3 || size > 64 * 1024) return 0;
+  const size_t chunk = 1 + data[0] % 64;
+  const size_t batch = 1 + data[1] * 4;
+  const bool skip = data[2] & 1;
+  const std::string_view input(reinterpret_cast<const char*>(data) + 3, size - 3);
+  const Outcome one = Read(input, chunk, 1, 0, skip);
+  const Outcome many = Read(input, chunk, 2, batch, skip);
+  if (!(one == many)) std::abort();
+  return 0;
+}
