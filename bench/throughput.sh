@@ -2,7 +2,8 @@
 # End-to-end throughput and memory of `log-gardener run` on a generated
 # scenario, next to the scenario kit's Python baseline on the same file, in
 # the same command (issue: >= 1 GB/s from the page cache, >= 10x baseline,
-# peak RSS < 1 GiB at --scale 1000).
+# peak RSS < 1 GiB at --scale 1000). log-gardener runs with its default
+# threads (one per core), then with one, to show what the cores add.
 #
 #   bash bench/throughput.sh [SCALE ...]     (default: 100)
 #
@@ -18,7 +19,7 @@ bin=build/log-gardener
 scales=("$@")
 [ ${#scales[@]} -eq 0 ] && scales=(100)
 
-printf '%-7s %-12s %9s %12s %9s %11s %10s %9s\n' scale tool seconds entries MB MB/s entries/s "RSS MB"
+printf '%-7s %-15s %9s %12s %9s %11s %10s %9s\n' scale tool seconds entries MB MB/s entries/s "RSS MB"
 for k in "${scales[@]}"; do
   data=build/bench-data/scale-$k
   if [ ! -f "$data/logs.ndjson" ]; then
@@ -37,10 +38,13 @@ for k in "${scales[@]}"; do
     read -r secs rss_kb < "$work/time"
     awk -v k="$k" -v n="$name" -v s="$secs" -v e="$entries" -v b="$bytes" -v r="$rss_kb" 'BEGIN {
       if (s <= 0) s = 0.01
-      printf "%-7s %-12s %9.2f %12d %9.0f %11.1f %10.0f %9.0f\n", k, n, s, e, b / 1e6, b / 1e6 / s, e / s, r / 1024 }'
+      printf "%-7s %-15s %9.2f %12d %9.0f %11.1f %10.0f %9.0f\n", k, n, s, e, b / 1e6, b / 1e6 / s, e / s, r / 1024 }'
   }
   measure baseline.py python3 "$shared/baseline.py" --scenario "$data" --out "$work/baseline.json"
   measure log-gardener "$bin" run --source "$data/logs.ndjson" --service "$svc" --since "$start" --until "$end" \
     --tracker "local:$work/tracker.db" --json "$work/result.json" -q
+  rm -f "$work/tracker.db"
+  measure "lg --threads 1" "$bin" run --threads 1 --source "$data/logs.ndjson" --service "$svc" --since "$start" \
+    --until "$end" --tracker "local:$work/tracker.db" --json "$work/result.json" -q
   rm -rf "$work"
 done
