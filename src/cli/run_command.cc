@@ -379,28 +379,6 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
   auto tracker = OpenTracker(f.tracker, *clock, f.github);
   if (!tracker.ok()) return ReportError(tracker.status(), false);
 
-  // A progress line on a terminal (stderr), at most four times a second.
-  const bool progress = !f.quiet && ::isatty(2);
-  auto last_draw = std::chrono::steady_clock::now();
-  if (progress && !passes.empty()) {
-    passes.front().options.progress = [&](uint64_t entries, uint64_t bytes) {
-      const auto now = std::chrono::steady_clock::now();
-      if (now - last_draw < std::chrono::milliseconds(250)) return;
-      last_draw = now;
-      const double secs = std::chrono::duration<double>(now - wall_start).count();
-      uint64_t pages = 0;
-      for (const auto* l : live) pages += l->pages();
-      if (!live.empty()) {
-        std::cerr << fmt::format("\r  reading Cloud Logging: {} entries, {} pages, {:.0f} entries/s, {:.1f} s   ",
-                                 entries, pages, secs > 0 ? entries / secs : 0.0, secs)
-                  << std::flush;
-        return;
-      }
-      std::cerr << fmt::format("\r  reading: {} entries, {:.1f} MB, {:.1f} MB/s, {:.1f} s   ", entries, bytes / 1e6,
-                               secs > 0 ? bytes / 1e6 / secs : 0.0, secs)
-                << std::flush;
-    };
-  }
   // Workers sharing a state store: one gardens a (service, window) at a time
   // (under watch, a service at a time: each continues from the service's
   // watermark). A lease is released when the pass ends, and expires if the
@@ -446,6 +424,29 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
     for (ServicePass& pass : passes) pass.options.act.holder_is_dead = HolderIsDead;
   }
   if (passes.empty()) return kExitOk;  // every service is held by another worker
+
+  // A progress line on a terminal (stderr), at most four times a second.
+  const bool progress = !f.quiet && ::isatty(2);
+  auto last_draw = std::chrono::steady_clock::now();
+  if (progress) {
+    passes.front().options.progress = [&](uint64_t entries, uint64_t bytes) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_draw < std::chrono::milliseconds(250)) return;
+      last_draw = now;
+      const double secs = std::chrono::duration<double>(now - wall_start).count();
+      uint64_t pages = 0;
+      for (const auto* l : live) pages += l->pages();
+      if (!live.empty()) {
+        std::cerr << fmt::format("\r  reading Cloud Logging: {} entries, {} pages, {:.0f} entries/s, {:.1f} s   ",
+                                 entries, pages, secs > 0 ? entries / secs : 0.0, secs)
+                  << std::flush;
+        return;
+      }
+      std::cerr << fmt::format("\r  reading: {} entries, {:.1f} MB, {:.1f} MB/s, {:.1f} s   ", entries, bytes / 1e6,
+                               secs > 0 ? bytes / 1e6 / secs : 0.0, secs)
+                << std::flush;
+    };
+  }
 
   std::vector<RunOptions> pass_options;
   for (const ServicePass& pass : passes) pass_options.push_back(pass.options);
@@ -583,7 +584,10 @@ void AddRunOptions(CLI::App* cmd, RunFlags& f) {
   cmd->add_option("--html", f.html_path, "Write the HTML report (one self-contained page) here");
   cmd->add_option("--worklog", f.worklog_dir, "Write the Markdown worklog into this folder")
       ->type_name("DIR");
-  cmd->add_option("--json", f.json_path, "Write the JSON report here (- for stdout)")
+  cmd->add_option("--json", f.json_path,
+                  "Write the JSON report here (- for stdout). With several services: one per service, "
+                  "{service} in the path placing the name (else it is added before the extension); on "
+                  "stdout one report after another")
       ->type_name("FILE");
   cmd->add_option("--threads", f.threads,
                   "Threads decoding file input (default 0: one per core); the results do not depend on it");
