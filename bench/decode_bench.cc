@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
     for (auto [at, n] : lines) sink += full.Decode(std::string_view(data).substr(at, n), entry, true).ok();
   });
   lg::EntryDecoder light;
-  light.set_message_from(lg::Severity::kWarning);
+  light.set_detail_from(lg::Severity::kWarning);
   const double decode_light = best([&] {
     for (auto [at, n] : lines) sink += light.Decode(std::string_view(data).substr(at, n), entry, true).ok();
   });

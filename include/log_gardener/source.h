@@ -36,10 +36,10 @@ struct SourceOptions {
   // Bytes per decoding batch with threads (0: 1 MiB). Tests and fuzzing use
   // small ones, so entries and lines meet batch boundaries.
   size_t batch_bytes = 0;
-  // Entries below this severity are handed over without `message` and
-  // `logger` (still decoded and checked whole): the gardener only counts and
-  // correlates them. Default: every entry has its message.
-  Severity message_from = Severity::kDefault;
+  // Entries below this severity are handed over with only what the gardener
+  // counts and correlates them by (see EntryDecoder::set_detail_from; every
+  // field is still checked). Default: every entry whole.
+  Severity detail_from = Severity::kDefault;
 };
 
 struct SourceStats {

@@ -321,7 +321,7 @@ int Run(const RunFlags& in, PassSummary* summary = nullptr) {
   SourceOptions source_options;
   source_options.skip_bad_entries = f.skip_bad_entries;
   source_options.threads = f.threads;
-  source_options.message_from = common.min_severity;  // the rest is counted and correlated, never mined
+  source_options.detail_from = common.min_severity;  // the rest is counted and correlated, never mined
   std::vector<std::unique_ptr<Source>> owned;
   std::vector<Source*> sources;
   std::shared_ptr<gcp::TokenSource> token;  // one for every gcp: source, asked once

@@ -46,17 +46,32 @@ bool Lookup(const object& obj, std::string_view key, std::string_view alias, ele
   return !alias.empty() && obj.at_key(alias).get(out) == simdjson::SUCCESS;
 }
 
-// Reads an optional string field. null counts as absent.
-Status ReadString(const object& obj, std::string_view key, std::string& out,
-                  std::string_view alias = {}) {
+// Reads an optional string field into `out`, or with `out` null only checks
+// its type (bad input is rejected the same way whether or not it is kept).
+// null counts as absent.
+Status ReadString(const object& obj, std::string_view key, std::string* out, std::string_view alias = {}) {
   element e;
   if (!Lookup(obj, key, alias, e) || e.is_null()) return Status::Ok();
   std::string_view v;
   if (e.get(v) != simdjson::SUCCESS) {
     return FieldError(key, fmt::format("expected a string, got {}", TypeName(e.type())));
   }
-  out.assign(v);
+  if (out) out->assign(v);
   return Status::Ok();
+}
+Status ReadString(const object& obj, std::string_view key, std::string& out, std::string_view alias = {}) {
+  return ReadString(obj, key, &out, alias);
+}
+
+bool IsScalar(const element& e) {
+  switch (e.type()) {
+    case element_type::STRING:
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE:
+    case element_type::BOOL: return true;
+    default: return false;
+  }
 }
 
 // Scalars as text: int64 fields arrive as strings in REST and as numbers in
@@ -139,7 +154,8 @@ Status ReadSeverity(const object& obj, Severity& out) {
 
 // `spare`: a request whose strings' storage is reused (this runs for most
 // entries of a service's logs).
-Status ReadHttpRequest(const object& obj, LogEntry& entry, HttpRequest& spare) {
+// Without `full` only the status is kept (the rest is checked).
+Status ReadHttpRequest(const object& obj, LogEntry& entry, HttpRequest& spare, bool full) {
   element e;
   if (obj.at_key("httpRequest").get(e) != simdjson::SUCCESS || e.is_null()) return Status::Ok();
   object req;
@@ -152,14 +168,14 @@ Status ReadHttpRequest(const object& obj, LogEntry& entry, HttpRequest& spare) {
   }
   r.status = 0;
   r.latency_seconds.reset();
-  LG_RETURN_IF_ERROR(ReadString(req, "requestMethod", r.method));
-  LG_RETURN_IF_ERROR(ReadString(req, "requestUrl", r.url));
-  LG_RETURN_IF_ERROR(ReadString(req, "userAgent", r.user_agent));
-  LG_RETURN_IF_ERROR(ReadString(req, "remoteIp", r.remote_ip));
-  LG_RETURN_IF_ERROR(ReadString(req, "protocol", r.protocol));
+  LG_RETURN_IF_ERROR(ReadString(req, "requestMethod", full ? &r.method : nullptr));
+  LG_RETURN_IF_ERROR(ReadString(req, "requestUrl", full ? &r.url : nullptr));
+  LG_RETURN_IF_ERROR(ReadString(req, "userAgent", full ? &r.user_agent : nullptr));
+  LG_RETURN_IF_ERROR(ReadString(req, "remoteIp", full ? &r.remote_ip : nullptr));
+  LG_RETURN_IF_ERROR(ReadString(req, "protocol", full ? &r.protocol : nullptr));
   element v;
   if (req.at_key("responseSize").get(v) == simdjson::SUCCESS && !v.is_null() &&
-      !ScalarText(v, r.response_size)) {
+      !(full ? ScalarText(v, r.response_size) : IsScalar(v))) {
     return FieldError("httpRequest.responseSize", "expected a string or number");
   }
   if (req.at_key("status").get(v) == simdjson::SUCCESS && !v.is_null()) {
@@ -176,12 +192,13 @@ Status ReadHttpRequest(const object& obj, LogEntry& entry, HttpRequest& spare) {
     if (status < 0 || status > 999) return FieldError("httpRequest.status", "out of range");
     r.status = static_cast<int>(status);
   }
-  LG_RETURN_IF_ERROR(ReadString(req, "latency", r.latency));
+  LG_RETURN_IF_ERROR(ReadString(req, "latency", full ? &r.latency : nullptr));
   if (!r.latency.empty()) r.latency_seconds = ParseProtoDuration(r.latency);
   return Status::Ok();
 }
 
-Status ReadSourceLocation(const object& obj, LogEntry& entry) {
+// Without `full` only checked.
+Status ReadSourceLocation(const object& obj, LogEntry& entry, bool full) {
   element e;
   if (obj.at_key("sourceLocation").get(e) != simdjson::SUCCESS || e.is_null()) return Status::Ok();
   object loc;
@@ -189,18 +206,19 @@ Status ReadSourceLocation(const object& obj, LogEntry& entry) {
     return FieldError("sourceLocation", fmt::format("expected an object, got {}", TypeName(e.type())));
   }
   SourceLocation s;
-  LG_RETURN_IF_ERROR(ReadString(loc, "file", s.file));
-  LG_RETURN_IF_ERROR(ReadString(loc, "function", s.function));
+  LG_RETURN_IF_ERROR(ReadString(loc, "file", full ? &s.file : nullptr));
+  LG_RETURN_IF_ERROR(ReadString(loc, "function", full ? &s.function : nullptr));
   element line;
   if (loc.at_key("line").get(line) == simdjson::SUCCESS && !line.is_null() &&
-      !ScalarText(line, s.line)) {
+      !(full ? ScalarText(line, s.line) : IsScalar(line))) {
     return FieldError("sourceLocation.line", "expected a string or number");
   }
-  entry.source_location = std::move(s);
+  if (full) entry.source_location = std::move(s);
   return Status::Ok();
 }
 
-Status ReadErrorGroups(const object& obj, LogEntry& entry) {
+// Without `full` only checked.
+Status ReadErrorGroups(const object& obj, LogEntry& entry, bool full) {
   element e;
   if (obj.at_key("errorGroups").get(e) != simdjson::SUCCESS || e.is_null()) return Status::Ok();
   simdjson::dom::array groups;
@@ -213,7 +231,7 @@ Status ReadErrorGroups(const object& obj, LogEntry& entry) {
     if (g.get(go) != simdjson::SUCCESS || go.at_key("id").get(id) != simdjson::SUCCESS) {
       return FieldError("errorGroups", "expected objects with a string 'id'");
     }
-    entry.error_groups.emplace_back(id);
+    if (full) entry.error_groups.emplace_back(id);
   }
   return Status::Ok();
 }
@@ -377,11 +395,12 @@ Status EntryDecoder::Decode(std::string_view json, LogEntry& out, bool padded) {
                                    out.receive_timestamp));
   LG_RETURN_IF_ERROR(ReadSeverity(obj, out.severity));
   LG_RETURN_IF_ERROR(ReadString(obj, "logName", out.log_name, "logname"));
-  LG_RETURN_IF_ERROR(ReadString(obj, "trace", out.trace));
-  LG_RETURN_IF_ERROR(ReadString(obj, "spanId", out.span_id));
+  // Below detail_from_ every field is checked, but only what entries are
+  // counted and correlated by is kept (see set_detail_from).
+  const bool message = out.severity >= detail_from_;
+  LG_RETURN_IF_ERROR(ReadString(obj, "trace", message ? &out.trace : nullptr));
+  LG_RETURN_IF_ERROR(ReadString(obj, "spanId", message ? &out.span_id : nullptr));
   LG_RETURN_IF_ERROR(ReadLabels(obj, "labels", out.labels));  // replaces out.labels
-  // Below message_from_ the payload is checked but not turned into a message.
-  const bool message = out.severity >= message_from_;
 
   element res;
   if (obj.at_key("resource").get(res) == simdjson::SUCCESS && !res.is_null()) {
@@ -389,15 +408,15 @@ Status EntryDecoder::Decode(std::string_view json, LogEntry& out, bool padded) {
     if (res.get(ro) != simdjson::SUCCESS) {
       return FieldError("resource", fmt::format("expected an object, got {}", TypeName(res.type())));
     }
-    LG_RETURN_IF_ERROR(ReadString(ro, "type", out.resource_type));
+    LG_RETURN_IF_ERROR(ReadString(ro, "type", message ? &out.resource_type : nullptr));
     Status s = ReadLabels(ro, "labels", out.resource_labels);  // replaces them
     if (!s.ok()) return s.WithContext("in 'resource'");
   } else {
     out.resource_labels.clear();
   }
-  LG_RETURN_IF_ERROR(ReadHttpRequest(obj, out, spare_request_));
-  LG_RETURN_IF_ERROR(ReadSourceLocation(obj, out));
-  LG_RETURN_IF_ERROR(ReadErrorGroups(obj, out));
+  LG_RETURN_IF_ERROR(ReadHttpRequest(obj, out, spare_request_, message));
+  LG_RETURN_IF_ERROR(ReadSourceLocation(obj, out, message));
+  LG_RETURN_IF_ERROR(ReadErrorGroups(obj, out, message));
 
   element payload;
   if (obj.at_key("textPayload").get(payload) == simdjson::SUCCESS && !payload.is_null()) {

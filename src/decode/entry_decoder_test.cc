@@ -135,5 +135,65 @@ TEST(EntryDecoder, NullMeansAbsent) {
   EXPECT_EQ(e.message, "m");
 }
 
+// Below detail_from only what the gardener counts and correlates by is kept;
+// every field is still checked, so bad input fails the same way.
+TEST(EntryDecoder, BelowDetailFromKeepsTheCountedFieldsAndChecksTheRest) {
+  const std::string entry =
+      R"({"insertId":"r1","timestamp":"2025-09-15T15:00:00Z","receiveTimestamp":"2025-09-15T15:00:01Z",)"
+      R"("severity":"INFO","logName":"projects/p/logs/run.googleapis.com%2Frequests","trace":"projects/p/traces/t1",)"
+      R"("spanId":"s1","labels":{"instanceId":"i-1"},"resource":{"type":"cloud_run_revision","labels":)"
+      R"({"service_name":"api","revision_name":"api-1"}},"httpRequest":{"requestMethod":"GET","requestUrl":)"
+      R"("https://x/a","status":503,"remoteIp":"1.2.3.4","latency":"0.5s","responseSize":"10"},)"
+      R"("sourceLocation":{"file":"a.py","line":3},"errorGroups":[{"id":"g1"}],"jsonPayload":{"message":"m","logger":"l"}})";
+  EntryDecoder light;
+  light.set_detail_from(Severity::kWarning);
+  LogEntry e;
+  // A whole entry first: the kept storage must not leak into the light one.
+  ASSERT_TRUE(light.Decode(std::string(R"({"severity":"ERROR","trace":"old","textPayload":"x",)") +
+                               R"("httpRequest":{"requestUrl":"old","status":200}})", e).ok());
+  EXPECT_EQ(e.trace, "old");
+  ASSERT_TRUE(light.Decode(entry, e).ok());
+  EXPECT_EQ(e.insert_id, "r1");
+  ASSERT_TRUE(e.timestamp && e.receive_timestamp);
+  EXPECT_EQ(e.severity, Severity::kInfo);
+  EXPECT_EQ(e.log_name, "projects/p/logs/run.googleapis.com%2Frequests");
+  EXPECT_EQ(*FindLabel(e.labels, "instanceId"), "i-1");
+  EXPECT_EQ(ServiceOf(e), "api");
+  EXPECT_EQ(*FindLabel(e.resource_labels, "revision_name"), "api-1");
+  ASSERT_TRUE(e.http_request);
+  EXPECT_EQ(e.http_request->status, 503);
+  EXPECT_TRUE(e.http_request->url.empty());
+  EXPECT_TRUE(e.http_request->remote_ip.empty());
+  EXPECT_TRUE(e.trace.empty());
+  EXPECT_TRUE(e.span_id.empty());
+  EXPECT_TRUE(e.resource_type.empty());
+  EXPECT_TRUE(e.message.empty());
+  EXPECT_TRUE(e.logger.empty());
+  EXPECT_FALSE(e.source_location);
+  EXPECT_TRUE(e.error_groups.empty());
+  // The same entry at WARNING is whole.
+  std::string warning = entry;
+  warning.replace(warning.find("\"INFO\""), 6, "\"WARNING\"");
+  ASSERT_TRUE(light.Decode(warning, e).ok());
+  EXPECT_EQ(e.trace, "projects/p/traces/t1");
+  EXPECT_EQ(e.http_request->url, "https://x/a");
+  EXPECT_EQ(e.message, "m");
+  EXPECT_EQ(e.error_groups.size(), 1u);
+  // Wrong types are errors below detail_from too, naming the same field.
+  for (const char* bad : {R"({"severity":"INFO","trace":5})", R"({"severity":"INFO","spanId":[]})",
+                          R"({"severity":"INFO","resource":{"type":1}})",
+                          R"({"severity":"INFO","httpRequest":{"requestUrl":7}})",
+                          R"({"severity":"INFO","httpRequest":{"responseSize":{}}})",
+                          R"({"severity":"INFO","sourceLocation":{"line":[]}})",
+                          R"({"severity":"INFO","errorGroups":[{"x":1}]})",
+                          R"({"severity":"INFO","receiveTimestamp":"yesterday"})"}) {
+    LogEntry out;
+    const Status whole = DecodeError(bad);
+    const Status checked = light.Decode(bad, out);
+    EXPECT_FALSE(checked.ok()) << bad;
+    EXPECT_EQ(checked.message(), whole.message()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace lg

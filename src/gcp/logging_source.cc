@@ -81,7 +81,7 @@ Status GcpLoggingSource::ReadQuery(const std::string& filter, bool context_only,
   uint64_t page_no = 0;
   std::string page_token;
   EntryDecoder decoder;
-  decoder.set_message_from(source_options_.message_from);
+  decoder.set_detail_from(source_options_.detail_from);
   LogEntry entry;
   simdjson::dom::parser parser;
   auto last = std::chrono::steady_clock::now() - std::chrono::hours(1);

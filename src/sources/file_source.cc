@@ -63,7 +63,7 @@ Status OnBadEntry(Status located, const SourceOptions& options, SourceStats& sta
 Status ReadSequential(JsonFramer& framer, const std::string& name, const SourceOptions& options,
                       SourceStats& stats, const EntryVisitor& visit) {
   EntryDecoder decoder;
-  decoder.set_message_from(options.message_from);
+  decoder.set_detail_from(options.detail_from);
   LogEntry entry;
   Frame frame;
   while (true) {
@@ -317,7 +317,7 @@ class ParallelReader {
 
   void Work() {
     EntryDecoder decoder;
-    decoder.set_message_from(options_.message_from);
+    decoder.set_detail_from(options_.detail_from);
     while (true) {
       Batch* b = nullptr;
       {
