@@ -2,33 +2,16 @@
 // tiny batches the input chooses) must hand over exactly what the sequential
 // reader does — the same entries in the same order, the same skips, the same
 // error — for any input. A difference is a crash.
-#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "sources/file_source.h"
+#include "testing/chunked_reader.h"
 
 namespace {
-
-class Bytes : public lg::ByteReader {
- public:
-  Bytes(std::string_view data, size_t chunk) : data_(data), chunk_(chunk) {}
-  lg::StatusOr<size_t> Read(char* buf, size_t n) override {
-    const size_t take = std::min({n, chunk_, data_.size() - pos_});
-    std::memcpy(buf, data_.data() + pos_, take);
-    pos_ += take;
-    return take;
-  }
-
- private:
-  std::string_view data_;
-  size_t chunk_;
-  size_t pos_ = 0;
-};
 
 struct Outcome {
   std::vector<std::string> seen;
@@ -38,7 +21,7 @@ struct Outcome {
 };
 
 Outcome Read(std::string_view input, size_t chunk, unsigned threads, size_t batch, bool skip) {
-  Bytes reader(input, chunk);
+  lg::ChunkedReader reader(input, chunk);
   lg::SourceOptions options;
   options.threads = threads;
   options.batch_bytes = batch;

@@ -141,18 +141,7 @@ TEST(Cli, ThreadCountDoesNotChangeTheReport) {
     }
   }
   WriteText(dir / "logs.ndjson", logs);
-  auto strip = [](const std::string& text) {  // the wall-clock duration is the one thing allowed to differ
-    std::string out;
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t nl = text.find('\n', pos);
-      if (nl == std::string::npos) nl = text.size();
-      std::string line = text.substr(pos, nl - pos);
-      if (line.find("duration") == std::string::npos && line.find("Duration") == std::string::npos) out += line + "\n";
-      pos = nl + 1;
-    }
-    return out;
-  };
+  auto strip = WithoutDurationLines;  // the wall-clock duration is the one thing allowed to differ
   std::string json[3], worklog[3];
   const char* threads[] = {"1", "2", "8"};
   for (int k = 0; k < 3; ++k) {
@@ -179,18 +168,7 @@ TEST(Cli, SeveralServicesInOneReadMatchSeparateRuns) {
            " --since 2025-09-15T15:00:00Z --until 2025-09-15T16:00:00Z --now 2025-09-15T16:00:00Z --tracker local:" +
            Quote(dir / "t.db") + " --json " + Quote(json) + " --worklog " + Quote(dir / "wl") + " --dry-run " + extra;
   };
-  auto strip = [](const std::string& text) {
-    std::string out;
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t nl = text.find('\n', pos);
-      if (nl == std::string::npos) nl = text.size();
-      std::string line = text.substr(pos, nl - pos);
-      if (line.find("duration") == std::string::npos) out += line + "\n";
-      pos = nl + 1;
-    }
-    return out;
-  };
+  auto strip = WithoutDurationLines;
   CommandResult both = RunCommand(args("--service checkout-api --service inventory-api", dir / "out/r.json", ""));
   ASSERT_EQ(both.exit_code, 0) << both.output;
   EXPECT_EQ(CountFiles(dir / "wl"), 2u);

@@ -67,6 +67,21 @@ inline void WriteText(const std::string& path, const std::string& text) {
   out << text;
 }
 
+// `text` without the lines that name the wall-clock duration (JSON
+// "duration_seconds", the worklog's "Duration"): what two equal runs may differ in.
+inline std::string WithoutDurationLines(const std::string& text) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    const std::string line = text.substr(pos, nl - pos);
+    if (line.find("duration") == std::string::npos && line.find("Duration") == std::string::npos) out += line + "\n";
+    pos = nl + 1;
+  }
+  return out;
+}
+
 // Number of files (recursively) under `dir`.
 inline size_t CountFiles(const std::string& dir) {
   size_t n = 0;

@@ -150,7 +150,7 @@ class ParallelReader {
       if (!more.ok()) {
         // Entries before a framing error are still handed over, as the
         // sequential reader does.
-        LG_RETURN_IF_ERROR(Submit(std::move(batch), framer.framing()));
+        Submit(std::move(batch), framer.framing());
         LG_RETURN_IF_ERROR(Drain(0));
         return more.status();
       }
@@ -158,12 +158,12 @@ class ParallelReader {
       batch->items.push_back({batch->bytes.size(), frame.text.size(), frame.line, frame.offset});
       batch->bytes.Append(frame.text);
       if (batch->items.size() >= kBatchEntries || batch->bytes.size() >= batch_bytes_) {
-        LG_RETURN_IF_ERROR(Submit(std::move(batch), framer.framing()));
+        Submit(std::move(batch), framer.framing());
         batch = NewBatch();
         LG_RETURN_IF_ERROR(Drain(max_in_flight_));
       }
     }
-    LG_RETURN_IF_ERROR(Submit(std::move(batch), framer.framing()));
+    Submit(std::move(batch), framer.framing());
     return Drain(0);
   }
 
@@ -200,7 +200,7 @@ class ParallelReader {
       batch->bytes.Truncate(cut);
       batch->base_offset = base;
       base += cut;
-      LG_RETURN_IF_ERROR(Submit(std::move(batch), Framing::kNdjson));
+      Submit(std::move(batch), Framing::kNdjson);
       LG_RETURN_IF_ERROR(Drain(max_in_flight_));
     }
     LG_RETURN_IF_ERROR(Drain(0));
@@ -230,8 +230,6 @@ class ParallelReader {
     bool decoded = false;
   };
 
-  static bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
-
   static void SplitLines(Batch& b) {
     const std::string_view data = b.bytes.view();
     uint64_t line = 0;
@@ -240,8 +238,8 @@ class ParallelReader {
       const size_t nl = data.find('\n', pos);
       const size_t end = nl == std::string_view::npos ? data.size() : nl;
       size_t first = pos, last = end;
-      while (last > first && IsSpace(data[last - 1])) --last;
-      while (first < last && IsSpace(data[first])) ++first;
+      while (last > first && IsJsonSpace(data[last - 1])) --last;
+      while (first < last && IsJsonSpace(data[first])) ++first;
       if (first < last) b.items.push_back({first, last - first, line + 1, b.base_offset + first});
       if (nl == std::string_view::npos) break;
       ++line;
@@ -263,8 +261,8 @@ class ParallelReader {
     return b;
   }
 
-  Status Submit(std::unique_ptr<Batch> batch, Framing framing) {
-    if (batch->lines ? batch->bytes.empty() : batch->items.empty()) return Status::Ok();
+  void Submit(std::unique_ptr<Batch> batch, Framing framing) {
+    if (batch->lines ? batch->bytes.empty() : batch->items.empty()) return;
     batch->framing = framing;
     batch->bytes.Pad();
     {
@@ -273,7 +271,6 @@ class ParallelReader {
       order_.push_back(std::move(batch));
     }
     work_cv_.notify_one();
-    return Status::Ok();
   }
 
   // Hands over decoded batches in order until at most `keep` are in flight.
@@ -382,9 +379,7 @@ StatusOr<bool> LooksLikeNdjson(PeekReader& peek) {
       continue;
     }
     std::string_view first = h.substr(p, nl == std::string_view::npos ? std::string_view::npos : nl - p);
-    while (!first.empty() && (first.back() == ' ' || first.back() == '\t' || first.back() == '\r')) {
-      first.remove_suffix(1);
-    }
+    while (!first.empty() && IsJsonSpace(first.back())) first.remove_suffix(1);
     return first != "{";
   }
 }

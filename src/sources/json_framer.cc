@@ -11,7 +11,6 @@ namespace {
 
 constexpr size_t kChunk = 1 << 20;
 
-bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 }  // namespace
 
@@ -47,7 +46,7 @@ StatusOr<bool> JsonFramer::Fill() {
 
 bool JsonFramer::SkipSpace() {
   while (true) {
-    while (pos_ < buf_.size() && IsSpace(buf_[pos_])) {
+    while (pos_ < buf_.size() && IsJsonSpace(buf_[pos_])) {
       if (buf_[pos_] == '\n') ++line_;
       ++pos_;
     }
@@ -92,7 +91,7 @@ Status JsonFramer::Detect() {
     if (!*more) break;
   }
   std::string_view first(buf_.data() + pos_, (nl == std::string::npos ? buf_.size() : nl) - pos_);
-  while (!first.empty() && IsSpace(first.back())) first.remove_suffix(1);
+  while (!first.empty() && IsJsonSpace(first.back())) first.remove_suffix(1);
   framing_ = first == "{" ? Framing::kConcatenated : Framing::kNdjson;
   return Status::Ok();
 }
@@ -117,9 +116,9 @@ StatusOr<bool> JsonFramer::NextLine(Frame& frame) {
     size_t end = nl == std::string::npos ? buf_.size() : nl;
     if (end == pos_ && nl == std::string::npos) return false;  // end of input
     std::string_view text(buf_.data() + pos_, end - pos_);
-    while (!text.empty() && IsSpace(text.back())) text.remove_suffix(1);
+    while (!text.empty() && IsJsonSpace(text.back())) text.remove_suffix(1);
     size_t lead = 0;
-    while (lead < text.size() && IsSpace(text[lead])) ++lead;
+    while (lead < text.size() && IsJsonSpace(text[lead])) ++lead;
     frame.line = line_;
     frame.offset = consumed_base_ + pos_ + lead;
     frame.text = text.substr(lead);

@@ -27,6 +27,9 @@ class ByteReader {
 
 enum class Framing { kUnknown, kArray, kNdjson, kConcatenated };
 
+// JSON whitespace: what the framer skips between entries and trims from lines.
+inline bool IsJsonSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
 struct Frame {
   std::string_view text;  // one JSON value, valid until the next Next()
   uint64_t line = 0;      // 1-based line where it starts

@@ -1,6 +1,7 @@
 #include "sources/json_framer.h"
 
 #include "sources/file_source.h"
+#include "testing/chunked_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -13,23 +14,6 @@
 namespace lg {
 namespace {
 
-// Hands out the input in small pieces, to exercise refills mid-entry.
-class StringReader : public ByteReader {
- public:
-  StringReader(std::string s, size_t step) : s_(std::move(s)), step_(step) {}
-  StatusOr<size_t> Read(char* buf, size_t n) override {
-    size_t k = std::min({n, step_, s_.size() - pos_});
-    std::copy_n(s_.data() + pos_, k, buf);
-    pos_ += k;
-    return k;
-  }
-
- private:
-  std::string s_;
-  size_t step_;
-  size_t pos_ = 0;
-};
-
 struct Framed {
   std::vector<std::string> texts;
   std::vector<uint64_t> lines;
@@ -38,7 +22,7 @@ struct Framed {
 };
 
 Framed FrameAll(const std::string& input, size_t step = 7) {
-  StringReader reader(input, step);
+  ChunkedReader reader(input, step);  // small pieces: refills mid-entry
   JsonFramer framer(reader, "in.json");
   Framed out;
   Frame f;
@@ -179,7 +163,7 @@ struct ReadResult {
 
 ReadResult ReadAll(const std::string& input, unsigned threads, bool skip, size_t stop_after = 0,
                    size_t step = 65536, size_t batch_bytes = 0) {
-  StringReader reader(input, step);
+  ChunkedReader reader(input, step);  // small pieces: refills mid-entry
   SourceOptions options;
   options.threads = threads;
   options.batch_bytes = batch_bytes;
