@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -288,6 +292,128 @@ TEST(ReadEntries, OtherFramingsAndBadStartsGoThroughTheFramerWithAnyThreadCount)
   EXPECT_EQ(ReadAll(array, 2, false).seen.size(), 3000u);
   EXPECT_EQ(ReadAll(pretty, 2, false).seen.size(), 2u);
   EXPECT_EQ(ReadAll(bom, 2, false).seen.size(), 2u);
+}
+
+// ---- ReadMappedEntries: decoding from a mapped file hands over exactly what
+// reading it does.
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "lg-test-XXXXXX").string();
+    path_ = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+ReadResult ReadMapped(const std::string& path, unsigned threads, size_t batch_bytes) {
+  auto in = InputFile::Open(path);
+  EXPECT_TRUE(in.ok()) << in.status().message();
+  SourceOptions options;
+  options.threads = threads;
+  options.batch_bytes = batch_bytes;
+  options.skip_bad_entries = true;
+  ReadResult r;
+  auto status = ReadMappedEntries((*in)->fd(), "in.ndjson", options, r.stats, [&](const SourcedEntry& s) {
+    r.seen.push_back(s.entry.insert_id + "|" + s.entry.message + "|" + std::to_string(s.raw.size()));
+    return Status::Ok();
+  });
+  EXPECT_TRUE(status.has_value()) << "the file was not mapped";
+  if (status) r.status = *status;
+  return r;
+}
+
+TEST(ReadMappedEntries, HandsOverWhatReadingDoesWhereverBatchesAndTheFileEnd) {
+  TempDir dir;
+  const std::string path = dir.path() + "/in.ndjson";
+  // Lines cut by batches everywhere, a line longer than a batch, bad and
+  // blank lines, CRLF; files ending with and without '\n', within simdjson's
+  // padding of a batch end, and exactly at a page end (nothing may be read
+  // past the mapping).
+  std::string body;
+  for (int k = 1; k <= 3000; ++k) {
+    if (k == 10) body += "\n  \r\n";
+    if (k == 700) body += R"({"insertId":"long","textPayload":")" + std::string(70000, 'y') + "\"}\n";
+    if (k == 1200) body += "{broken\n";
+    body += Entry(k) + (k % 4 ? "\n" : "\r\n");
+  }
+  std::string page_end = body;
+  const size_t page = 4096;
+  const std::string last = Entry(3001);
+  page_end.append(page - (page_end.size() + last.size() + 1) % page, ' ');
+  page_end += last + "\n";
+  ASSERT_EQ(page_end.size() % page, 0u);
+  const std::string inputs[] = {body, body + Entry(3001), page_end, body + "\n\n\n", "   " + body};
+  for (const std::string& input : inputs) {
+    WriteFile(path, input);
+    const ReadResult one = ReadAll(input, 1, true);
+    ASSERT_TRUE(one.status.ok()) << one.status.message();
+    ASSERT_GE(one.seen.size(), 3000u);
+    ASSERT_EQ(one.stats.skipped, 1u);
+    for (size_t batch : {size_t{64}, size_t{1000}, size_t{65536}}) {
+      for (unsigned t : {2u, 8u}) ExpectSame(one, ReadMapped(path, t, batch), t);
+    }
+  }
+}
+
+TEST(ReadMappedEntries, OtherFramingsGoThroughTheFramerAndSmallOrOddFilesAreNotMapped) {
+  TempDir dir;
+  const std::string path = dir.path() + "/in.json";
+  std::string array = "[\n";
+  for (int k = 1; k <= 3000; ++k) array += Entry(k) + (k < 3000 ? ",\n" : "\n");
+  array += "]\n";
+  WriteFile(path, array);
+  const ReadResult one = ReadAll(array, 1, true);
+  ExpectSame(one, ReadMapped(path, 2, 1000), 2);
+  EXPECT_EQ(ReadMapped(path, 2, 1000).seen.size(), 3000u);
+
+  SourceStats stats;
+  auto visit = [](const SourcedEntry&) { return Status::Ok(); };
+  auto in = InputFile::Open(path);
+  ASSERT_TRUE(in.ok());
+  SourceOptions options;
+  options.threads = 1;
+  EXPECT_FALSE(ReadMappedEntries((*in)->fd(), path, options, stats, visit).has_value()) << "one thread reads";
+  options.threads = 2;
+  EXPECT_FALSE(ReadMappedEntries((*in)->fd(), path, options, stats, visit).has_value()) << "a small file is read";
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  options.batch_bytes = 1;
+  EXPECT_FALSE(ReadMappedEntries(fds[0], "pipe", options, stats, visit).has_value()) << "a pipe is read";
+  ::close(fds[0]);
+  ::close(fds[1]);
+  EXPECT_EQ(stats.entries_read, 0u);
+}
+
+TEST(ReadMappedEntriesDeathTest, AFileThatShrinksWhileReadEndsTheRunNamingIt) {
+  TempDir dir;
+  const std::string path = dir.path() + "/shrinks.ndjson";
+  WriteFile(path, Ndjson(20000));
+  auto read_and_truncate = [&] {
+    auto in = InputFile::Open(path);
+    SourceOptions options;
+    options.threads = 2;
+    options.batch_bytes = 4096;
+    SourceStats stats;
+    (void)ReadMappedEntries((*in)->fd(), "shrinks.ndjson", options, stats, [&](const SourcedEntry&) {
+      if (::truncate(path.c_str(), 0) != 0) std::abort();
+      return Status::Ok();
+    });
+    std::exit(0);  // not reached: the next page read past the new end faults
+  };
+  EXPECT_EXIT(read_and_truncate(), ::testing::ExitedWithCode(74), "shrinks.ndjson: the file shrank while it was being read");
 }
 
 TEST(ReadEntries, ZeroThreadsMeansOnePerCoreAndEmptyInputIsAnError) {
