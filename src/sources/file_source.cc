@@ -132,8 +132,8 @@ class Bytes {
 //
 // A mapped file that shrinks while it is read raises SIGBUS on the next
 // access past its new end; the handler installed while reading says so,
-// naming the file, and exits with status 74 (EX_IOERR). The pass has written
-// nothing by then: the gardener writes its outputs after reading.
+// naming the file, and exits with status 3 (unreadable input, as for any
+// other). The pass has written nothing by then: outputs come after reading.
 class MappedFile {
  public:
   // Null when the file is not worth or not able to be mapped (not regular,
@@ -177,7 +177,7 @@ extern "C" void OnMappedFileBus(int) {
   [[maybe_unused]] ssize_t r = ::write(2, kBefore, sizeof kBefore - 1);
   r = ::write(2, g_mapped_name, ::strnlen(g_mapped_name, sizeof g_mapped_name));
   r = ::write(2, kAfter, sizeof kAfter - 1);
-  ::_exit(74);
+  ::_exit(3);
 }
 
 class BusGuard {

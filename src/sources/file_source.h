@@ -40,7 +40,7 @@ Status ReadEntries(ByteReader& reader, const std::string& name, const SourceOpti
 // does not apply: one thread, not a regular file, smaller than 16 MiB (or
 // than two batches when options.batch_bytes is set), or mmap fails.
 // FileSource::Read tries it first. A file that shrinks while it is read ends
-// the process (SIGBUS) with a message naming it and exit status 74.
+// the process (SIGBUS) with a message naming it and exit status 3 (unreadable input).
 std::optional<Status> ReadMappedEntries(int fd, const std::string& name, const SourceOptions& options,
                                         SourceStats& stats, const EntryVisitor& visit);
 
