@@ -5,13 +5,18 @@
 // authorized_user file, and `--period latest` over a growing log.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <simdjson.h>
 
+#include "core/time.h"
 #include "fake_gcp.h"
+#include "gcp/logging_source.h"
 #include "test_util.h"
 
 namespace lg::test {
@@ -231,6 +236,46 @@ TEST(GcpLoopback, LatestRunsOverAGrowingLogCountEveryEntryOnce) {
   ASSERT_EQ(p.parse(second_text).get(second_report), simdjson::SUCCESS);
   EXPECT_EQ(second_report["window"]["start"].get_string().value(), "2025-09-15T15:30:00Z");
   EXPECT_EQ(Int(second_report["totals"], "already_seen"), 1) << "the ERROR of 15:33";
+}
+
+// The next page is asked for while the current one is being gardened: the
+// visitor holds the first entry until the server has seen the second page's
+// request (without fetching ahead it never would, and the test fails after
+// 20 s), and every entry still arrives once, in order.
+TEST(GcpLoopback, NextPageIsFetchedWhileThisOneIsGardened) {
+  TempDir dir;
+  FakeGcp gcp(dir, Example(), "--max-page 5");
+  ASSERT_TRUE(gcp.ok()) << Slurp(dir / "gcp-server.log");
+  auto token = gcp::FromKeyFile(gcp.key_file(), "https://www.googleapis.com/auth/logging.read");
+  ASSERT_TRUE(token.ok()) << token.status().message();
+  gcp::LoggingOptions o;
+  o.project = "acme-shop-prod";
+  o.api = gcp.api();
+  o.scope.service = "checkout-api";
+  o.scope.window = *WindowFromPeriod("last 1 hour", *ParseTimestamp("2025-09-15T16:00:00Z"));
+  o.min_interval_s = 0;
+  o.context = gcp::LiveContext::kNone;
+  gcp::GcpLoggingSource source(o, std::shared_ptr<gcp::TokenSource>(std::move(*token)), SourceOptions{});
+  bool prefetched = false;
+  std::vector<std::string> ids;
+  Status s = source.Read([&](const SourcedEntry& e) {
+    if (ids.empty()) {
+      simdjson::dom::parser p;
+      for (int i = 0; i < 400 && !prefetched; ++i) {
+        prefetched = Int(gcp.State(p), "list_requests") >= 2;
+        if (!prefetched) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    }
+    ids.push_back(e.entry.insert_id);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_TRUE(prefetched) << "the second page was not asked for while the first was gardened";
+  EXPECT_EQ(ids.size(), 31u);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size()) << "an entry came twice";
+  EXPECT_EQ(source.pages(), 7u) << source.Summary();
+  simdjson::dom::parser p;
+  EXPECT_EQ(Int(gcp.State(p), "entries_served"), 31);
 }
 
 }  // namespace

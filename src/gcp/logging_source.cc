@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <deque>
+#include <mutex>
+#include <stop_token>
 #include <thread>
 
 #include <simdjson.h>
@@ -63,7 +67,6 @@ GcpLoggingSource::GcpLoggingSource(LoggingOptions options, std::shared_ptr<Token
                                    SourceOptions source_options)
     : o_(std::move(options)), token_(std::move(token)), source_options_(source_options) {
   while (!o_.api.empty() && o_.api.back() == '/') o_.api.pop_back();
-  if (!o_.sleep) o_.sleep = [](double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); };
 }
 
 Status GcpLoggingSource::Read(const EntryVisitor& visit) {
@@ -75,88 +78,153 @@ Status GcpLoggingSource::Read(const EntryVisitor& visit) {
   return Status::Ok();
 }
 
-Status GcpLoggingSource::ReadQuery(const std::string& filter, bool context_only, const EntryVisitor& visit) {
+StatusOr<std::string> GcpLoggingSource::FetchPage(const std::string& filter, const std::string& page_token,
+                                                  Clock::time_point& last, const std::function<bool(double)>& wait) {
   const std::string url = o_.api + "/v2/entries:list";
+  std::string body = "{\"resourceNames\":[";
+  AppendJsonString(body, "projects/" + o_.project);
+  body += "],\"filter\":";
+  AppendJsonString(body, filter);
+  body += fmt::format(",\"orderBy\":\"timestamp asc\",\"pageSize\":{}", o_.page_size);
+  if (!page_token.empty()) {
+    body += ",\"pageToken\":";
+    AppendJsonString(body, page_token);
+  }
+  body += "}";
+  double backoff = 1.0;
+  bool refreshed = false;
+  for (int attempt = 0;; ++attempt) {
+    // Pace: at most one request per interval.
+    const double since = std::chrono::duration<double>(Clock::now() - last).count();
+    if (since < o_.min_interval_s && !wait(o_.min_interval_s - since)) return Status::Internal("read stopped");
+    last = Clock::now();
+    auto token = token_->Token();
+    if (!token.ok()) return token.status();
+    std::vector<std::string> headers = {"Authorization: Bearer " + *token, "Content-Type: application/json"};
+    if (!token_->QuotaProject().empty()) headers.push_back("x-goog-user-project: " + token_->QuotaProject());
+    StatusOr<HttpReply> reply = Http("POST", url, headers, body);
+    const bool network = !reply.ok();
+    if (network && reply.status().code() != StatusCode::kUnavailable) return reply.status();
+    const long s = network ? 0 : reply->status;
+    if (!network && s == 200) return std::move(reply->body);
+    if (!network && s == 401 && !refreshed) {
+      refreshed = true;  // a token that expired under us: ask once more
+      continue;
+    }
+    const bool retry = network || s == 429 || s == 500 || s == 503 || s == 504;
+    if (!retry || attempt >= o_.max_retries) {
+      if (network) return reply.status();
+      const std::string msg = ErrorText(reply->body);
+      if (s == 400) {
+        return Status::InvalidArgument(fmt::format("Cloud Logging rejected the request for project {}: {} (filter: {})",
+                                                   o_.project, msg, filter));
+      }
+      if (s == 401 || s == 403) {
+        return Status::FailedPrecondition(fmt::format(
+            "Cloud Logging refused project {} (HTTP {}): {}. Check the project id and that {} has "
+            "logging.logEntries.list (roles/logging.viewer)",
+            o_.project, s, msg, token_->Describe()));
+      }
+      return Status::Unavailable(fmt::format("Cloud Logging, project {}: HTTP {} after {} tries: {}", o_.project, s,
+                                             attempt + 1, msg));
+    }
+    ++retries_;
+    double delay = backoff;
+    if (!network) {
+      const RetryHints hints = ParseRetryHints(*reply);
+      delay = std::max(delay, std::min(hints.delay_s, 300.0));
+      // Pace under the quota the server named (60 a minute → one a second).
+      if (hints.per_minute > 0) o_.min_interval_s = std::max(o_.min_interval_s, 60.0 / hints.per_minute);
+    }
+    // A little jitter, so workers that hit the quota together spread out.
+    delay *= 1.0 + 0.1 * (static_cast<double>(std::rand() % 1000) / 1000.0);
+    // The identical body again, no sooner than a second later.
+    if (!wait(delay)) return Status::Internal("read stopped");
+    last = Clock::now();
+    backoff = std::min(backoff * 2, 60.0);
+  }
+}
+
+// Pages are fetched on a thread of their own, one page ahead of the page
+// being decoded and handed over (the request needs only the previous page's
+// nextPageToken), so a live read decodes and gardens while the API paces and
+// answers instead of after. Entries still reach the visitor on the calling
+// thread, in order; an error is returned after the pages before it.
+Status GcpLoggingSource::ReadQuery(const std::string& filter, bool context_only, const EntryVisitor& visit) {
   const char* what = context_only ? "context page" : "page";
-  uint64_t page_no = 0;
-  std::string page_token;
+  struct Page {
+    Status status;
+    std::string body;
+    bool last = false;
+  };
+  constexpr size_t kAhead = 1;  // pages fetched and not yet decoded
+  std::mutex mu;
+  std::condition_variable_any cv;
+  std::deque<Page> ready;
+  std::jthread fetcher([&](std::stop_token stop) {
+    Clock::time_point last = Clock::now() - std::chrono::hours(1);
+    // Pacing and back-off waits; false when the read was stopped meanwhile.
+    auto wait = [&](double seconds) {
+      if (o_.sleep) {
+        o_.sleep(seconds);
+        return !stop.stop_requested();
+      }
+      std::unique_lock lock(mu);
+      return !cv.wait_for(lock, stop, std::chrono::duration<double>(seconds), [] { return false; });
+    };
+    simdjson::dom::parser parser;
+    std::string page_token;
+    for (uint64_t page_no = 1;; ++page_no) {
+      {
+        std::unique_lock lock(mu);
+        if (!cv.wait(lock, stop, [&] { return ready.size() < kAhead; })) return;
+      }
+      Page page;
+      auto body = FetchPage(filter, page_token, last, wait);
+      if (stop.stop_requested()) return;
+      simdjson::dom::element doc;
+      std::string_view next;
+      if (!body.ok()) {
+        page.status = body.status();
+      } else if (parser.parse(*body).get(doc) != simdjson::SUCCESS) {
+        page.status = Status::DataLoss(fmt::format("gcp:{} {} {}: not JSON", o_.project, what, page_no));
+      } else {
+        if (doc["nextPageToken"].get(next) != simdjson::SUCCESS) next = {};
+        page_token.assign(next);
+        page.body = std::move(*body);
+      }
+      if (body.ok()) ++(context_only ? context_pages_ : pages_);
+      const bool last = page.last = !page.status.ok() || page_token.empty();
+      {
+        std::lock_guard lock(mu);
+        ready.push_back(std::move(page));
+      }
+      cv.notify_all();
+      if (last) return;
+    }
+  });
+
   EntryDecoder decoder;
   decoder.set_detail_from(source_options_.detail_from);
   LogEntry entry;
   simdjson::dom::parser parser;
-  auto last = std::chrono::steady_clock::now() - std::chrono::hours(1);
-  for (;;) {
-    std::string body = "{\"resourceNames\":[";
-    AppendJsonString(body, "projects/" + o_.project);
-    body += "],\"filter\":";
-    AppendJsonString(body, filter);
-    body += fmt::format(",\"orderBy\":\"timestamp asc\",\"pageSize\":{}", o_.page_size);
-    if (!page_token.empty()) {
-      body += ",\"pageToken\":";
-      AppendJsonString(body, page_token);
+  for (uint64_t page_no = 1;; ++page_no) {
+    Page page;
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return !ready.empty(); });
+      page = std::move(ready.front());
+      ready.pop_front();
     }
-    body += "}";
-    double backoff = 1.0;
-    bool refreshed = false;
-    StatusOr<HttpReply> reply = Status::Internal("no request");
-    for (int attempt = 0;; ++attempt) {
-      // Pace: at most one request per interval.
-      const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() - last).count();
-      if (since < o_.min_interval_s) o_.sleep(o_.min_interval_s - since);
-      last = std::chrono::steady_clock::now();
-      auto token = token_->Token();
-      if (!token.ok()) return token.status();
-      std::vector<std::string> headers = {"Authorization: Bearer " + *token, "Content-Type: application/json"};
-      if (!token_->QuotaProject().empty()) headers.push_back("x-goog-user-project: " + token_->QuotaProject());
-      reply = Http("POST", url, headers, body);
-      const bool network = !reply.ok();
-      if (network && reply.status().code() != StatusCode::kUnavailable) return reply.status();
-      const long s = network ? 0 : reply->status;
-      if (!network && s == 200) break;
-      if (!network && s == 401 && !refreshed) {
-        refreshed = true;  // a token that expired under us: ask once more
-        continue;
-      }
-      const bool retry = network || s == 429 || s == 500 || s == 503 || s == 504;
-      if (!retry || attempt >= o_.max_retries) {
-        if (network) return reply.status();
-        const std::string msg = ErrorText(reply->body);
-        if (s == 400) {
-          return Status::InvalidArgument(fmt::format("Cloud Logging rejected the request for project {}: {} (filter: {})",
-                                                     o_.project, msg, filter));
-        }
-        if (s == 401 || s == 403) {
-          return Status::FailedPrecondition(fmt::format(
-              "Cloud Logging refused project {} (HTTP {}): {}. Check the project id and that {} has "
-              "logging.logEntries.list (roles/logging.viewer)",
-              o_.project, s, msg, token_->Describe()));
-        }
-        return Status::Unavailable(fmt::format("Cloud Logging, project {}: HTTP {} after {} tries: {}", o_.project, s,
-                                               attempt + 1, msg));
-      }
-      ++retries_;
-      double wait = backoff;
-      if (!network) {
-        const RetryHints hints = ParseRetryHints(*reply);
-        wait = std::max(wait, std::min(hints.delay_s, 300.0));
-        // Pace under the quota the server named (60 a minute → one a second).
-        if (hints.per_minute > 0) o_.min_interval_s = std::max(o_.min_interval_s, 60.0 / hints.per_minute);
-      }
-      // A little jitter, so workers that hit the quota together spread out.
-      wait *= 1.0 + 0.1 * (static_cast<double>(std::rand() % 1000) / 1000.0);
-      o_.sleep(wait);  // the identical body again, no sooner than a second later
-      last = std::chrono::steady_clock::now();
-      backoff = std::min(backoff * 2, 60.0);
-    }
-    ++(context_only ? context_pages_ : pages_);
-    ++page_no;
-    simdjson::dom::element page;
-    if (parser.parse(reply->body).get(page) != simdjson::SUCCESS) {
+    cv.notify_all();
+    if (!page.status.ok()) return page.status;
+    simdjson::dom::element doc;
+    if (parser.parse(page.body).get(doc) != simdjson::SUCCESS) {  // parsed once already
       return Status::DataLoss(fmt::format("gcp:{} {} {}: not JSON", o_.project, what, page_no));
     }
     simdjson::dom::array entries;
-    if (page["entries"].get(entries) != simdjson::SUCCESS || entries.size() == 0) ++empty_pages_;
-    if (page["entries"].get(entries) == simdjson::SUCCESS) {
+    if (doc["entries"].get(entries) != simdjson::SUCCESS || entries.size() == 0) ++empty_pages_;
+    if (doc["entries"].get(entries) == simdjson::SUCCESS) {
       size_t k = 0;
       for (simdjson::dom::element e : entries) {
         ++k;
@@ -176,9 +244,7 @@ Status GcpLoggingSource::ReadQuery(const std::string& filter, bool context_only,
         LG_RETURN_IF_ERROR(visit(SourcedEntry{entry, raw, context_only}));
       }
     }
-    std::string_view next;
-    if (page["nextPageToken"].get(next) != simdjson::SUCCESS || next.empty()) break;
-    page_token.assign(next);
+    if (page.last) break;
   }
   return Status::Ok();
 }

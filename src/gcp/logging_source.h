@@ -12,6 +12,7 @@
 #ifndef LOG_GARDENER_GCP_LOGGING_SOURCE_H_
 #define LOG_GARDENER_GCP_LOGGING_SOURCE_H_
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -33,7 +34,9 @@ struct LoggingOptions {
   double min_interval_s = 1.0;  // between requests
   int max_retries = 6;
   LiveContext context = LiveContext::kSignals;
-  std::function<void(double)> sleep;  // tests may replace it
+  // Tests may replace the pacing and back-off waits (default: real waits
+  // that end early when the read stops).
+  std::function<void(double)> sleep;
 };
 
 class GcpLoggingSource : public Source {
@@ -47,7 +50,12 @@ class GcpLoggingSource : public Source {
   std::string Summary() const;
 
  private:
+  using Clock = std::chrono::steady_clock;
   Status ReadQuery(const std::string& filter, bool context_only, const EntryVisitor& visit);
+  // One page's body, with pacing, retries and back-off; `wait` returns false
+  // when the read stopped meanwhile. Runs on the fetching thread.
+  StatusOr<std::string> FetchPage(const std::string& filter, const std::string& page_token, Clock::time_point& last,
+                                  const std::function<bool(double)>& wait);
 
   LoggingOptions o_;
   std::shared_ptr<TokenSource> token_;
