@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sources/file_source.h"
+#include "sources/read_entries.h"
 #include "testing/chunked_reader.h"
 
 namespace {

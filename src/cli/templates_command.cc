@@ -16,6 +16,7 @@
 #include "core/json_writer.h"
 #include "mine/template_miner.h"
 #include "sources/file_source.h"
+#include "sources/read_entries.h"
 
 namespace lg::cli {
 namespace {

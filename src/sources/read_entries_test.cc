@@ -1,0 +1,315 @@
+// ReadEntries and ReadMappedEntries: on any number of threads, from a stream
+// or a mapped file, they hand over exactly what the sequential reader does —
+// the same entries in the same order, the same errors and skips.
+#include "sources/read_entries.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "sources/file_source.h"
+#include "testing/chunked_reader.h"
+
+namespace lg {
+namespace {
+
+// ---- ReadEntries: the parallel decoder hands over exactly what the
+// sequential one does, in the same order, with the same errors.
+
+std::string Entry(int k) {
+  return fmt::format(
+      R"({{"insertId":"id-{}","timestamp":"2025-09-15T15:{:02}:{:02}.{:06}Z","severity":"ERROR",)"
+      R"("textPayload":"request {} failed after {} ms","resource":{{"labels":{{"service_name":"api"}}}}}})",
+      k, (k / 60) % 60, k % 60, k, k, k % 977);
+}
+
+// `bad`: line numbers (1-based) that get an undecodable entry instead.
+std::string Ndjson(int n, const std::vector<int>& bad = {}) {
+  std::string out;
+  for (int k = 1; k <= n; ++k) {
+    if (std::find(bad.begin(), bad.end(), k) != bad.end()) {
+      out += k % 2 ? R"({"timestamp":"2025-13-45T00:00:00Z"})" : R"({"insertId": "cut)";
+    } else {
+      out += Entry(k);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+struct ReadResult {
+  std::vector<std::string> seen;  // insertId|message|raw size, in visit order
+  Status status;
+  SourceStats stats;
+};
+
+ReadResult ReadAll(const std::string& input, unsigned threads, bool skip, size_t stop_after = 0,
+                   size_t step = 65536, size_t batch_bytes = 0) {
+  ChunkedReader reader(input, step);  // small pieces: refills mid-entry
+  SourceOptions options;
+  options.threads = threads;
+  options.batch_bytes = batch_bytes;
+  options.skip_bad_entries = skip;
+  ReadResult r;
+  r.status = ReadEntries(reader, "in.ndjson", options, r.stats, [&](const SourcedEntry& s) {
+    r.seen.push_back(s.entry.insert_id + "|" + s.entry.message + "|" + std::to_string(s.raw.size()));
+    if (stop_after && r.seen.size() == stop_after) return Status::Internal("visitor stops here");
+    return Status::Ok();
+  });
+  return r;
+}
+
+void ExpectSame(const ReadResult& a, const ReadResult& b, unsigned threads) {
+  EXPECT_EQ(a.seen, b.seen) << threads << " threads";
+  EXPECT_EQ(a.status.ok(), b.status.ok()) << threads << " threads";
+  EXPECT_EQ(a.status.message(), b.status.message()) << threads << " threads";
+  EXPECT_EQ(a.stats.entries_read, b.stats.entries_read) << threads << " threads";
+  EXPECT_EQ(a.stats.skipped, b.stats.skipped) << threads << " threads";
+  EXPECT_EQ(a.stats.skip_messages, b.stats.skip_messages) << threads << " threads";
+  if (a.status.ok()) {
+    EXPECT_EQ(a.stats.bytes_read, b.stats.bytes_read) << threads << " threads";
+  }
+}
+
+TEST(ReadEntries, ThreadCountChangesNothingOnGoodInput) {
+  const std::string input = Ndjson(9000);  // several batches
+  const ReadResult one = ReadAll(input, 1, false);
+  ASSERT_TRUE(one.status.ok()) << one.status.message();
+  ASSERT_EQ(one.seen.size(), 9000u);
+  EXPECT_EQ(one.seen.front().substr(0, 5), "id-1|");
+  for (unsigned t : {2u, 3u, 8u}) ExpectSame(one, ReadAll(input, t, false), t);
+}
+
+TEST(ReadEntries, ThreadCountChangesNothingWhenSkippingBadEntries) {
+  const std::string input = Ndjson(7000, {1, 2047, 2048, 2049, 5001, 7000});
+  const ReadResult one = ReadAll(input, 1, true);
+  ASSERT_TRUE(one.status.ok()) << one.status.message();
+  EXPECT_EQ(one.stats.skipped, 6u);
+  ASSERT_EQ(one.stats.skip_messages.size(), 6u);
+  EXPECT_NE(one.stats.skip_messages[1].find("in.ndjson:2047"), std::string::npos) << one.stats.skip_messages[1];
+  for (unsigned t : {2u, 8u}) ExpectSame(one, ReadAll(input, t, true), t);
+}
+
+TEST(ReadEntries, FirstBadEntryStopsTheReadAtTheSamePlace) {
+  const std::string input = Ndjson(8000, {4097, 6000});
+  const ReadResult one = ReadAll(input, 1, false);
+  EXPECT_FALSE(one.status.ok());
+  EXPECT_NE(one.status.message().find("in.ndjson:4097"), std::string::npos) << one.status.message();
+  EXPECT_EQ(one.seen.size(), 4096u);
+  for (unsigned t : {2u, 8u}) ExpectSame(one, ReadAll(input, t, false), t);
+}
+
+TEST(ReadEntries, VisitorErrorStopsEveryDecoder) {
+  const std::string input = Ndjson(10000);
+  const ReadResult one = ReadAll(input, 1, false, 3001);
+  EXPECT_EQ(one.status.message(), "visitor stops here");
+  EXPECT_EQ(one.seen.size(), 3001u);
+  for (unsigned t : {2u, 8u}) {
+    const ReadResult many = ReadAll(input, t, false, 3001);
+    EXPECT_EQ(many.seen, one.seen) << t;
+    EXPECT_EQ(many.status.message(), one.status.message()) << t;
+  }
+}
+
+TEST(ReadEntries, FramingErrorAfterGoodEntriesHandsThemOverFirst) {
+  // A gcloud array cut in the middle of its 5000th entry.
+  std::string input = "[\n";
+  for (int k = 1; k < 5000; ++k) input += Entry(k) + ",\n";
+  input += R"({"insertId": "x", "textPayload": "cut)";
+  for (size_t step : {size_t{7}, size_t{65536}}) {
+    const ReadResult one = ReadAll(input, 1, false, 0, step);
+    EXPECT_FALSE(one.status.ok());
+    EXPECT_EQ(one.seen.size(), 4999u);
+    for (unsigned t : {2u, 8u}) ExpectSame(one, ReadAll(input, t, false, 0, step), t);
+  }
+}
+
+TEST(ReadEntries, NdjsonLineSplittingMatchesTheFramer) {
+  // Blank and whitespace-only lines, CRLF, indentation, a huge entry (larger
+  // than a batch), bad lines, and a last line without '\n'.
+  std::string input = "\n\n  \r\n";
+  for (int k = 1; k <= 5000; ++k) {
+    if (k == 77) input += "   \t\r\n";
+    if (k == 1500) {
+      input += R"({"insertId":"big","textPayload":")" + std::string(3 << 20, 'x') + "\"}\r\n";
+      continue;
+    }
+    if (k == 2600) {
+      input += "{broken\n";
+      continue;
+    }
+    input += (k % 3 ? "" : "  ") + Entry(k) + (k % 5 ? "\n" : "\r\n");
+  }
+  input += Entry(5001);  // no final newline
+  for (size_t step : {size_t{7}, size_t{4096}, size_t{1} << 20}) {
+    const ReadResult one = ReadAll(input, 1, true, 0, step);
+    ASSERT_TRUE(one.status.ok()) << one.status.message();
+    ASSERT_EQ(one.seen.size(), 5000u);
+    ASSERT_EQ(one.stats.skip_messages.size(), 1u);
+    EXPECT_NE(one.stats.skip_messages[0].find("in.ndjson:2604:"), std::string::npos) << one.stats.skip_messages[0];
+    for (unsigned t : {2u, 8u}) ExpectSame(one, ReadAll(input, t, true, 0, step), t);
+    // Tiny batches: most lines meet a batch boundary.
+    for (size_t batch : {size_t{1}, size_t{100}, size_t{4096}}) ExpectSame(one, ReadAll(input, 2, true, 0, step, batch), 2);
+  }
+}
+
+TEST(ReadEntries, OtherFramingsAndBadStartsGoThroughTheFramerWithAnyThreadCount) {
+  const std::string pretty = "{\n  \"insertId\": \"a\",\n  \"textPayload\": \"x\"\n}\n{\n  \"insertId\": \"b\"\n}\n";
+  const std::string bom = "\xEF\xBB\xBF" + Entry(1) + "\n" + Entry(2) + "\n";
+  std::string array = "[\n";
+  for (int k = 1; k <= 3000; ++k) array += Entry(k) + (k < 3000 ? ",\n" : "\n");
+  array += "]\n";
+  const std::string inputs[] = {pretty, bom, array, "", "   \n\n", "\xEF\xBB\xBF", "hello\n", "[1, 2]", "{\"a\":1}{\"b\":2}\n"};
+  for (const std::string& input : inputs) {
+    for (size_t step : {size_t{3}, size_t{65536}}) {
+      const ReadResult one = ReadAll(input, 1, false, 0, step);
+      for (unsigned t : {2u, 8u}) ExpectSame(one, ReadAll(input, t, false, 0, step), t);
+      ExpectSame(one, ReadAll(input, 3, false, 0, step, 50), 3);
+    }
+  }
+  EXPECT_EQ(ReadAll(array, 2, false).seen.size(), 3000u);
+  EXPECT_EQ(ReadAll(pretty, 2, false).seen.size(), 2u);
+  EXPECT_EQ(ReadAll(bom, 2, false).seen.size(), 2u);
+}
+
+// ---- ReadMappedEntries: decoding from a mapped file hands over exactly what
+// reading it does.
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "lg-test-XXXXXX").string();
+    path_ = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+ReadResult ReadMapped(const std::string& path, unsigned threads, size_t batch_bytes) {
+  auto in = InputFile::Open(path);
+  EXPECT_TRUE(in.ok()) << in.status().message();
+  SourceOptions options;
+  options.threads = threads;
+  options.batch_bytes = batch_bytes;
+  options.skip_bad_entries = true;
+  ReadResult r;
+  auto status = ReadMappedEntries((*in)->fd(), "in.ndjson", options, r.stats, [&](const SourcedEntry& s) {
+    r.seen.push_back(s.entry.insert_id + "|" + s.entry.message + "|" + std::to_string(s.raw.size()));
+    return Status::Ok();
+  });
+  EXPECT_TRUE(status.has_value()) << "the file was not mapped";
+  if (status) r.status = *status;
+  return r;
+}
+
+TEST(ReadMappedEntries, HandsOverWhatReadingDoesWhereverBatchesAndTheFileEnd) {
+  TempDir dir;
+  const std::string path = dir.path() + "/in.ndjson";
+  // Lines cut by batches everywhere, a line longer than a batch, bad and
+  // blank lines, CRLF; files ending with and without '\n', within simdjson's
+  // padding of a batch end, and exactly at a page end (nothing may be read
+  // past the mapping).
+  std::string body;
+  for (int k = 1; k <= 3000; ++k) {
+    if (k == 10) body += "\n  \r\n";
+    if (k == 700) body += R"({"insertId":"long","textPayload":")" + std::string(70000, 'y') + "\"}\n";
+    if (k == 1200) body += "{broken\n";
+    body += Entry(k) + (k % 4 ? "\n" : "\r\n");
+  }
+  std::string page_end = body;
+  const size_t page = 4096;
+  const std::string last = Entry(3001);
+  page_end.append(page - (page_end.size() + last.size() + 1) % page, ' ');
+  page_end += last + "\n";
+  ASSERT_EQ(page_end.size() % page, 0u);
+  const std::string inputs[] = {body, body + Entry(3001), page_end, body + "\n\n\n", "   " + body};
+  for (const std::string& input : inputs) {
+    WriteFile(path, input);
+    const ReadResult one = ReadAll(input, 1, true);
+    ASSERT_TRUE(one.status.ok()) << one.status.message();
+    ASSERT_GE(one.seen.size(), 3000u);
+    ASSERT_EQ(one.stats.skipped, 1u);
+    for (size_t batch : {size_t{64}, size_t{1000}, size_t{65536}}) {
+      for (unsigned t : {2u, 8u}) ExpectSame(one, ReadMapped(path, t, batch), t);
+    }
+  }
+}
+
+TEST(ReadMappedEntries, OtherFramingsGoThroughTheFramerAndSmallOrOddFilesAreNotMapped) {
+  TempDir dir;
+  const std::string path = dir.path() + "/in.json";
+  std::string array = "[\n";
+  for (int k = 1; k <= 3000; ++k) array += Entry(k) + (k < 3000 ? ",\n" : "\n");
+  array += "]\n";
+  WriteFile(path, array);
+  const ReadResult one = ReadAll(array, 1, true);
+  ExpectSame(one, ReadMapped(path, 2, 1000), 2);
+  EXPECT_EQ(ReadMapped(path, 2, 1000).seen.size(), 3000u);
+
+  SourceStats stats;
+  auto visit = [](const SourcedEntry&) { return Status::Ok(); };
+  auto in = InputFile::Open(path);
+  ASSERT_TRUE(in.ok());
+  SourceOptions options;
+  options.threads = 1;
+  EXPECT_FALSE(ReadMappedEntries((*in)->fd(), path, options, stats, visit).has_value()) << "one thread reads";
+  options.threads = 2;
+  EXPECT_FALSE(ReadMappedEntries((*in)->fd(), path, options, stats, visit).has_value()) << "a small file is read";
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  options.batch_bytes = 1;
+  EXPECT_FALSE(ReadMappedEntries(fds[0], "pipe", options, stats, visit).has_value()) << "a pipe is read";
+  ::close(fds[0]);
+  ::close(fds[1]);
+  EXPECT_EQ(stats.entries_read, 0u);
+}
+
+TEST(ReadMappedEntriesDeathTest, AFileThatShrinksWhileReadEndsTheRunNamingIt) {
+  TempDir dir;
+  const std::string path = dir.path() + "/shrinks.ndjson";
+  WriteFile(path, Ndjson(20000));
+  auto read_and_truncate = [&] {
+    auto in = InputFile::Open(path);
+    SourceOptions options;
+    options.threads = 2;
+    options.batch_bytes = 4096;
+    SourceStats stats;
+    (void)ReadMappedEntries((*in)->fd(), "shrinks.ndjson", options, stats, [&](const SourcedEntry&) {
+      if (::truncate(path.c_str(), 0) != 0) std::abort();
+      return Status::Ok();
+    });
+    std::exit(0);  // not reached: the next page read past the new end faults
+  };
+  EXPECT_EXIT(read_and_truncate(), ::testing::ExitedWithCode(3), "shrinks.ndjson: the file shrank while it was being read");
+}
+
+TEST(ReadEntries, ZeroThreadsMeansOnePerCoreAndEmptyInputIsAnError) {
+  const std::string input = Ndjson(100);
+  ExpectSame(ReadAll(input, 1, false), ReadAll(input, 0, false), 0);
+  const ReadResult empty1 = ReadAll("", 1, false), empty8 = ReadAll("", 8, false);
+  ExpectSame(empty1, empty8, 8);
+}
+
+}  // namespace
+}  // namespace lg
