@@ -4,12 +4,11 @@
 #include <string_view>
 
 #include "sources/json_framer.h"
-#include "testing/chunked_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const size_t chunk = 1 + data[0] % 64;  // tiny reads: every boundary case
-  lg::ChunkedReader reader(std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1), chunk);
+  lg::MemoryReader reader(std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1), chunk);
   lg::JsonFramer framer(reader, "fuzz", 4096);
   lg::Frame frame;
   for (int i = 0; i < 100000; ++i) {

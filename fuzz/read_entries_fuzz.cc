@@ -14,7 +14,6 @@
 
 #include "sources/file_source.h"
 #include "sources/read_entries.h"
-#include "testing/chunked_reader.h"
 
 namespace {
 
@@ -26,7 +25,7 @@ struct Outcome {
 };
 
 Outcome Read(std::string_view input, size_t chunk, unsigned threads, size_t batch, bool skip) {
-  lg::ChunkedReader reader(input, chunk);
+  lg::MemoryReader reader(input, chunk);
   lg::SourceOptions options;
   options.threads = threads;
   options.batch_bytes = batch;

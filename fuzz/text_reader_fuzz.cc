@@ -8,27 +8,8 @@
 #include "mine/template_miner.h"
 #include "sources/file_source.h"
 
-namespace {
-
-class Bytes : public lg::ByteReader {
- public:
-  explicit Bytes(std::string_view data) : data_(data) {}
-  lg::StatusOr<size_t> Read(char* buf, size_t n) override {
-    const size_t take = std::min(n, data_.size() - pos_);
-    std::memcpy(buf, data_.data() + pos_, take);
-    pos_ += take;
-    return take;
-  }
-
- private:
-  std::string_view data_;
-  size_t pos_ = 0;
-};
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  Bytes bytes(std::string_view(reinterpret_cast<const char*>(data), size));
+  lg::MemoryReader bytes(std::string_view(reinterpret_cast<const char*>(data), size));
   lg::LineReader lines(bytes, 4096);
   lg::TemplateMiner miner;
   const uint32_t group = miner.Group("fuzz");

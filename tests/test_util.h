@@ -13,6 +13,8 @@
 #include <sstream>
 #include <string>
 
+#include "testing/temp_dir.h"
+
 namespace lg::test {
 
 struct CommandResult {
@@ -37,24 +39,6 @@ inline std::string Binary() { return LG_BINARY; }
 inline std::string SourceDir() { return LG_SOURCE_DIR; }
 inline std::string Quote(const std::string& s) { return "'" + s + "'"; }
 
-// A fresh temporary folder, removed when the object dies.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "lg-test-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
 inline std::string Slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream ss;
@@ -62,10 +46,6 @@ inline std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
-inline void WriteText(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
 
 // `text` without the lines that name the wall-clock duration (JSON
 // "duration_seconds", the worklog's "Duration"): what two equal runs may differ in.

@@ -9,7 +9,9 @@
 #ifndef LOG_GARDENER_SOURCES_JSON_FRAMER_H_
 #define LOG_GARDENER_SOURCES_JSON_FRAMER_H_
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,6 +25,25 @@ class ByteReader {
   virtual ~ByteReader() = default;
   // Reads up to `n` bytes into `buf`; returns 0 at end of input.
   virtual StatusOr<size_t> Read(char* buf, size_t n) = 0;
+};
+
+// Bytes already in memory, read back at most `chunk` bytes at a time (tests
+// and fuzz targets pass small chunks so entries straddle reads). `data` must
+// outlive the reader.
+class MemoryReader : public ByteReader {
+ public:
+  explicit MemoryReader(std::string_view data, size_t chunk = SIZE_MAX) : data_(data), chunk_(chunk) {}
+  StatusOr<size_t> Read(char* buf, size_t n) override {
+    const size_t take = std::min({n, chunk_, data_.size() - pos_});
+    if (take) std::memcpy(buf, data_.data() + pos_, take);
+    pos_ += take;
+    return take;
+  }
+
+ private:
+  std::string_view data_;
+  size_t chunk_;
+  size_t pos_ = 0;
 };
 
 enum class Framing { kUnknown, kArray, kNdjson, kConcatenated };

@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "testing/chunked_reader.h"
 
 namespace lg {
 namespace {
@@ -18,7 +17,7 @@ struct Framed {
 };
 
 Framed FrameAll(const std::string& input, size_t step = 7) {
-  ChunkedReader reader(input, step);  // small pieces: refills mid-entry
+  MemoryReader reader(input, step);  // small pieces: refills mid-entry
   JsonFramer framer(reader, "in.json");
   Framed out;
   Frame f;

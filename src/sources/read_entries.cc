@@ -175,22 +175,6 @@ class BusGuard {
   struct sigaction old_ {};
 };
 
-// Bytes already in memory, as a ByteReader.
-class MemoryReader : public ByteReader {
- public:
-  explicit MemoryReader(std::string_view data) : data_(data) {}
-  StatusOr<size_t> Read(char* buf, size_t n) override {
-    const size_t k = std::min(n, data_.size() - pos_);
-    std::memcpy(buf, data_.data() + pos_, k);
-    pos_ += k;
-    return k;
-  }
-
- private:
-  std::string_view data_;
-  size_t pos_ = 0;
-};
-
 // Parallel decoding. The calling thread frames the input into batches of
 // whole entries (framing is a byte scan; decoding is the work), decoder
 // threads turn each batch into LogEntries, and the calling thread hands the
@@ -283,8 +267,8 @@ class ParallelReader {
   // mapping (no copy), cut after a '\n' near every batch_bytes_; the last
   // stretch, which lacks simdjson's padding after it, is copied. Pages of
   // delivered batches are given back as it goes, so resident memory stays
-  // that of the batches in flight.
-  Status ReadMapped(const MappedFile& file) {
+  // that of the batches in flight. Returns the bytes read.
+  StatusOr<uint64_t> ReadMapped(const MappedFile& file) {
     const std::string_view all = file.view();
     size_t pos = 0;
     while (pos < all.size()) {
@@ -306,7 +290,8 @@ class ParallelReader {
       Submit(std::move(batch), Framing::kNdjson);
       LG_RETURN_IF_ERROR(Drain(max_in_flight_, &file));
     }
-    return Drain(0, &file);
+    LG_RETURN_IF_ERROR(Drain(0, &file));
+    return uint64_t{all.size()};
   }
 
  private:
@@ -498,6 +483,27 @@ StatusOr<bool> LooksLikeNdjson(PeekReader& peek) {
   }
 }
 
+// Decoding on `threads` threads: NDJSON in whole-line batches (stretches of
+// `file` when the input is that mapped file), any other framing through the
+// framer.
+Status ReadParallel(ByteReader& reader, const MappedFile* file, unsigned threads, const std::string& name,
+                    const SourceOptions& options, SourceStats& stats, const EntryVisitor& visit) {
+  PeekReader peek(reader);
+  auto ndjson = LooksLikeNdjson(peek);
+  if (!ndjson.ok()) return ndjson.status().WithContext(name);
+  ParallelReader parallel(threads, name, options, stats, visit);
+  if (*ndjson) {
+    auto bytes = file ? parallel.ReadMapped(*file) : parallel.ReadLines(peek);
+    if (!bytes.ok()) return bytes.status();
+    stats.bytes_read = *bytes;
+    return Status::Ok();
+  }
+  JsonFramer framer(peek, name);
+  LG_RETURN_IF_ERROR(parallel.Read(framer));
+  stats.bytes_read = framer.bytes_read();
+  return Status::Ok();
+}
+
 unsigned DecodeThreads(unsigned asked) {
   if (asked != 0) return asked;
   const unsigned cores = std::thread::hardware_concurrency();
@@ -517,20 +523,7 @@ Status ReadEntries(ByteReader& reader, const std::string& name, const SourceOpti
     stats.bytes_read = framer.bytes_read();
     return Status::Ok();
   }
-  PeekReader peek(reader);
-  auto ndjson = LooksLikeNdjson(peek);
-  if (!ndjson.ok()) return ndjson.status().WithContext(name);
-  ParallelReader parallel(threads, name, options, stats, visit);
-  if (*ndjson) {
-    auto bytes = parallel.ReadLines(peek);
-    if (!bytes.ok()) return bytes.status();
-    stats.bytes_read = *bytes;
-    return Status::Ok();
-  }
-  JsonFramer framer(peek, name);
-  LG_RETURN_IF_ERROR(parallel.Read(framer));
-  stats.bytes_read = framer.bytes_read();
-  return Status::Ok();
+  return ReadParallel(reader, nullptr, threads, name, options, stats, visit);
 }
 
 std::optional<Status> ReadMappedEntries(int fd, const std::string& name, const SourceOptions& options,
@@ -544,19 +537,7 @@ std::optional<Status> ReadMappedEntries(int fd, const std::string& name, const S
   if (!file) return std::nullopt;
   BusGuard guard(name);
   MemoryReader memory(file->view());
-  PeekReader peek(memory);
-  auto ndjson = LooksLikeNdjson(peek);
-  if (!ndjson.ok()) return ndjson.status().WithContext(name);
-  ParallelReader parallel(threads, name, options, stats, visit);
-  if (*ndjson) {
-    LG_RETURN_IF_ERROR(parallel.ReadMapped(*file));
-    stats.bytes_read = file->view().size();
-    return Status::Ok();
-  }
-  JsonFramer framer(peek, name);
-  LG_RETURN_IF_ERROR(parallel.Read(framer));
-  stats.bytes_read = framer.bytes_read();
-  return Status::Ok();
+  return ReadParallel(memory, file.get(), threads, name, options, stats, visit);
 }
 
 }  // namespace lg

@@ -7,9 +7,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -18,7 +15,7 @@
 #include <fmt/format.h>
 
 #include "sources/file_source.h"
-#include "testing/chunked_reader.h"
+#include "testing/temp_dir.h"
 
 namespace lg {
 namespace {
@@ -55,7 +52,7 @@ struct ReadResult {
 
 ReadResult ReadAll(const std::string& input, unsigned threads, bool skip, size_t stop_after = 0,
                    size_t step = 65536, size_t batch_bytes = 0) {
-  ChunkedReader reader(input, step);  // small pieces: refills mid-entry
+  MemoryReader reader(input, step);  // small pieces: refills mid-entry
   SourceOptions options;
   options.threads = threads;
   options.batch_bytes = batch_bytes;
@@ -185,27 +182,6 @@ TEST(ReadEntries, OtherFramingsAndBadStartsGoThroughTheFramerWithAnyThreadCount)
 // ---- ReadMappedEntries: decoding from a mapped file hands over exactly what
 // reading it does.
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "lg-test-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-}
-
 ReadResult ReadMapped(const std::string& path, unsigned threads, size_t batch_bytes) {
   auto in = InputFile::Open(path);
   EXPECT_TRUE(in.ok()) << in.status().message();
@@ -245,7 +221,7 @@ TEST(ReadMappedEntries, HandsOverWhatReadingDoesWhereverBatchesAndTheFileEnd) {
   ASSERT_EQ(page_end.size() % page, 0u);
   const std::string inputs[] = {body, body + Entry(3001), page_end, body + "\n\n\n", "   " + body};
   for (const std::string& input : inputs) {
-    WriteFile(path, input);
+    WriteText(path, input);
     const ReadResult one = ReadAll(input, 1, true);
     ASSERT_TRUE(one.status.ok()) << one.status.message();
     ASSERT_GE(one.seen.size(), 3000u);
@@ -262,7 +238,7 @@ TEST(ReadMappedEntries, OtherFramingsGoThroughTheFramerAndSmallOrOddFilesAreNotM
   std::string array = "[\n";
   for (int k = 1; k <= 3000; ++k) array += Entry(k) + (k < 3000 ? ",\n" : "\n");
   array += "]\n";
-  WriteFile(path, array);
+  WriteText(path, array);
   const ReadResult one = ReadAll(array, 1, true);
   ExpectSame(one, ReadMapped(path, 2, 1000), 2);
   EXPECT_EQ(ReadMapped(path, 2, 1000).seen.size(), 3000u);
@@ -288,7 +264,7 @@ TEST(ReadMappedEntries, OtherFramingsGoThroughTheFramerAndSmallOrOddFilesAreNotM
 TEST(ReadMappedEntriesDeathTest, AFileThatShrinksWhileReadEndsTheRunNamingIt) {
   TempDir dir;
   const std::string path = dir.path() + "/shrinks.ndjson";
-  WriteFile(path, Ndjson(20000));
+  WriteText(path, Ndjson(20000));
   auto read_and_truncate = [&] {
     auto in = InputFile::Open(path);
     SourceOptions options;
