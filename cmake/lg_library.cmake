@@ -17,6 +17,8 @@ function(lg_test name)
   endif()
   add_executable(${name} ${ARG_SRCS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
+  # Every test may use the shared test helpers in src/testing (TempDir, ...).
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
   target_compile_definitions(${name} PRIVATE
     LG_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     LG_BINARY="${LG_BINARY_DIR}/log-gardener")
