@@ -13,6 +13,23 @@
 
 namespace lg {
 
+// What an EntryPreparer works out about one entry from the entry alone. The
+// meaning of `lane` and `key` is the preparer's (the gardener: which pass
+// takes the entry, and its duplicate key).
+struct EntryNote {
+  bool set = false;    // a preparer filled it in
+  bool keep = true;    // false: the visitor may pass over the entry at once
+  uint32_t lane = 0;
+  uint64_t key = 0;
+};
+
+// Per-entry work that depends on nothing but the entry: a source runs it on
+// the thread that decoded the entry (with several decoding threads, several
+// run at once, so it must be thread-safe and must not depend on order) and
+// hands the note to the visitor with the entry. Sources that decode on the
+// calling thread run it just before the visitor.
+using EntryPreparer = std::function<void(const LogEntry& entry, std::string_view raw, EntryNote& note)>;
+
 // One decoded entry as a source hands it over. `raw` is the entry's JSON text;
 // it and `entry` are valid only during the callback (copy what you keep).
 struct SourcedEntry {
@@ -22,6 +39,8 @@ struct SourcedEntry {
   // carries (requests, instance and revision lifecycles); not counted in the
   // severity totals, which would be partial.
   bool context_only = false;
+  // The preparer's note (note.set is false when Read was given none).
+  EntryNote note = {};
 };
 
 struct SourceOptions {
@@ -60,7 +79,9 @@ class Source {
   // Reads every entry, calling `visit` for each in input order. Stops at the
   // first error (from decoding, unless skipping, or from `visit`). Decoding
   // errors are kDataLoss and name the input and the line or byte offset.
-  virtual Status Read(const EntryVisitor& visit) = 0;
+  // `prepare`, when given, runs for each entry first (see EntryPreparer).
+  virtual Status Read(const EntryVisitor& visit, const EntryPreparer& prepare) = 0;
+  Status Read(const EntryVisitor& visit) { return Read(visit, EntryPreparer()); }
   virtual const SourceStats& stats() const = 0;
   virtual std::string Describe() const = 0;  // "file:logs.ndjson"
 };

@@ -69,11 +69,11 @@ GcpLoggingSource::GcpLoggingSource(LoggingOptions options, std::shared_ptr<Token
   while (!o_.api.empty() && o_.api.back() == '/') o_.api.pop_back();
 }
 
-Status GcpLoggingSource::Read(const EntryVisitor& visit) {
-  LG_RETURN_IF_ERROR(ReadQuery(BuildFilter(o_.scope), false, visit));
+Status GcpLoggingSource::Read(const EntryVisitor& visit, const EntryPreparer& prepare) {
+  LG_RETURN_IF_ERROR(ReadQuery(BuildFilter(o_.scope), false, visit, prepare));
   if (o_.context == LiveContext::kSignals) {
     const std::string context = BuildContextFilter(o_.scope, o_.project);
-    if (!context.empty()) LG_RETURN_IF_ERROR(ReadQuery(context, true, visit));
+    if (!context.empty()) LG_RETURN_IF_ERROR(ReadQuery(context, true, visit, prepare));
   }
   return Status::Ok();
 }
@@ -150,7 +150,8 @@ StatusOr<std::string> GcpLoggingSource::FetchPage(const std::string& filter, con
 // nextPageToken), so a live read decodes and gardens while the API paces and
 // answers instead of after. Entries still reach the visitor on the calling
 // thread, in order; an error is returned after the pages before it.
-Status GcpLoggingSource::ReadQuery(const std::string& filter, bool context_only, const EntryVisitor& visit) {
+Status GcpLoggingSource::ReadQuery(const std::string& filter, bool context_only, const EntryVisitor& visit,
+                                   const EntryPreparer& prepare) {
   const char* what = context_only ? "context page" : "page";
   struct Page {
     Status status;
@@ -241,7 +242,9 @@ Status GcpLoggingSource::ReadQuery(const std::string& filter, bool context_only,
         }
         ++(context_only ? context_entries_ : stats_.entries_read);
         stats_.bytes_read += raw.size();
-        LG_RETURN_IF_ERROR(visit(SourcedEntry{entry, raw, context_only}));
+        SourcedEntry sourced{entry, raw, context_only};
+        if (prepare) prepare(entry, raw, sourced.note);
+        LG_RETURN_IF_ERROR(visit(sourced));
       }
     }
     if (page.last) break;

@@ -42,7 +42,8 @@ struct LoggingOptions {
 class GcpLoggingSource : public Source {
  public:
   GcpLoggingSource(LoggingOptions options, std::shared_ptr<TokenSource> token, SourceOptions source_options);
-  Status Read(const EntryVisitor& visit) override;
+  using Source::Read;
+  Status Read(const EntryVisitor& visit, const EntryPreparer& prepare) override;
   const SourceStats& stats() const override { return stats_; }
   std::string Describe() const override { return "gcp:" + o_.project; }
   uint64_t pages() const { return pages_ + context_pages_; }
@@ -51,7 +52,8 @@ class GcpLoggingSource : public Source {
 
  private:
   using Clock = std::chrono::steady_clock;
-  Status ReadQuery(const std::string& filter, bool context_only, const EntryVisitor& visit);
+  Status ReadQuery(const std::string& filter, bool context_only, const EntryVisitor& visit,
+                   const EntryPreparer& prepare);
   // One page's body, with pacing, retries and back-off; `wait` returns false
   // when the read stopped meanwhile. Runs on the fetching thread.
   StatusOr<std::string> FetchPage(const std::string& filter, const std::string& page_token, Clock::time_point& last,

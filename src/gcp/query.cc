@@ -388,11 +388,13 @@ bool Query::Matches(std::string_view entry_json) const {
   return Eval(*root_, e, entry_json);
 }
 
-Status FilteredSource::Read(const EntryVisitor& visit) {
-  return inner_->Read([&](const SourcedEntry& s) -> Status {
-    if (!query_->Matches(s.raw)) return Status::Ok();
-    return visit(s);
-  });
+Status FilteredSource::Read(const EntryVisitor& visit, const EntryPreparer& prepare) {
+  return inner_->Read(
+      [&](const SourcedEntry& s) -> Status {
+        if (!query_->Matches(s.raw)) return Status::Ok();
+        return visit(s);
+      },
+      prepare);
 }
 
 }  // namespace lg::gcp

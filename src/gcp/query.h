@@ -46,7 +46,8 @@ class FilteredSource : public Source {
  public:
   FilteredSource(std::unique_ptr<Source> inner, std::shared_ptr<const Query> query)
       : inner_(std::move(inner)), query_(std::move(query)) {}
-  Status Read(const EntryVisitor& visit) override;
+  using Source::Read;
+  Status Read(const EntryVisitor& visit, const EntryPreparer& prepare) override;
   const SourceStats& stats() const override { return inner_->stats(); }
   std::string Describe() const override { return inner_->Describe(); }
 

@@ -39,28 +39,49 @@ struct Interner {
   }
 };
 
+// Whether a pass takes the entry at all: its service, inside its window.
+bool InScope(const RunOptions& options, const LogEntry& e) {
+  if (!options.service.empty() && ServiceOf(e) != options.service) return false;
+  return e.timestamp && options.window.Contains(*e.timestamp);
+}
+
+// The entry's insertId, or for an entry without one (seen in SIEM exports)
+// one derived from its bytes, kept in `scratch`.
+std::string_view EntryId(const LogEntry& e, std::string_view raw, std::string& scratch) {
+  if (!e.insert_id.empty()) return e.insert_id;
+  scratch.clear();
+  fmt::format_to(std::back_inserter(scratch), "noid-{:016x}", XXH3_64bits(raw.data(), raw.size()));
+  return scratch;
+}
+
+// The same entry twice (overlapping exports, a retried page) has the same key;
+// the state keeps keys across runs, so this must not change.
+uint64_t DuplicateKey(const LogEntry& e, std::string_view raw) {
+  thread_local std::string noid, key;
+  key.assign(EntryId(e, raw, noid));
+  key.append(reinterpret_cast<const char*>(&e.timestamp->seconds), sizeof e.timestamp->seconds);
+  key.append(reinterpret_cast<const char*>(&e.timestamp->nanos), sizeof e.timestamp->nanos);
+  key.append(e.log_name);
+  return XXH3_64bits(key.data(), key.size());
+}
+
 // Collects scoped entries into templates and compact per-entry records.
 class Collector {
  public:
   Collector(const RunOptions& options, Totals& totals) : options_(options), totals_(totals) {}
 
+  // `s.note`, when set, is RunPasses' preparer's: the scope test and the
+  // duplicate key already worked out on the decoding thread.
   Status Visit(const SourcedEntry& s) {
     const LogEntry& e = s.entry;
-    if (!options_.service.empty() && ServiceOf(e) != options_.service) return Status::Ok();
-    if (!e.timestamp || !options_.window.Contains(*e.timestamp)) return Status::Ok();
-    // The same entry twice (overlapping exports, a retried page) counts once.
-    std::string_view id = e.insert_id;
-    if (id.empty()) {
-      // No insertId (seen in SIEM exports): derive one from the bytes.
-      noid_.clear();
-      fmt::format_to(std::back_inserter(noid_), "noid-{:016x}", XXH3_64bits(s.raw.data(), s.raw.size()));
-      id = noid_;
+    uint64_t key = s.note.key;
+    if (s.note.set) {
+      if (!s.note.keep) return Status::Ok();
+    } else {
+      if (!InScope(options_, e)) return Status::Ok();
+      key = DuplicateKey(e, s.raw);
     }
-    key_buf_.assign(id);
-    key_buf_.append(reinterpret_cast<const char*>(&e.timestamp->seconds), sizeof e.timestamp->seconds);
-    key_buf_.append(reinterpret_cast<const char*>(&e.timestamp->nanos), sizeof e.timestamp->nanos);
-    key_buf_.append(e.log_name);
-    const uint64_t key = XXH3_64bits(key_buf_.data(), key_buf_.size());
+    // The same entry twice (overlapping exports, a retried page) counts once.
     if (!seen_.insert(key).second) {
       ++totals_.duplicates_dropped;
       return Status::Ok();
@@ -96,6 +117,7 @@ class Collector {
     if (e.severity < options_.min_severity || s.context_only) return Status::Ok();
 
     ++totals_.selected;
+    const std::string_view id = EntryId(e, s.raw, noid_);
 
     // Per shape here; shapes become templates in Finish().
     const uint32_t shape = Mine(e);
@@ -290,7 +312,6 @@ class Collector {
   std::vector<InstanceFacts> instance_facts_{InstanceFacts{}};  // id 0: none
   std::vector<double> revision_first_{0.0};
   std::map<int64_t, uint64_t> requests_per_minute_;
-  std::string key_buf_;
 
   static MinerOptions DeferredMining() {
     MinerOptions o;
@@ -535,17 +556,38 @@ StatusOr<std::vector<RunOutput>> RunPasses(const std::vector<RunOptions>& passes
   }
   const bool single = passes.size() == 1;
   const auto& progress = passes[0].progress;
+  // Which pass takes an entry, and its duplicate key, depend on the entry
+  // alone: worked out on the threads that decode (only the ordered rest runs
+  // on this one).
+  const EntryPreparer prepare = [&](const LogEntry& e, std::string_view raw, EntryNote& note) {
+    note.set = true;
+    size_t k = 0;
+    if (!single) {
+      auto it = by_service.find(ServiceOf(e));
+      if (it == by_service.end()) {
+        note.keep = false;
+        return;
+      }
+      k = it->second;
+    }
+    note.lane = static_cast<uint32_t>(k);
+    note.keep = InScope(passes[k], e);
+    if (note.keep) note.key = DuplicateKey(e, raw);
+  };
   uint64_t read_entries = 0, read_bytes = 0;
   for (Source* source : sources) {
     for (RunOutput& out : outs) out.report.sources.push_back(source->Describe());
-    LG_RETURN_IF_ERROR(source->Read([&](const SourcedEntry& s) {
-      ++read_entries;
-      read_bytes += s.raw.size();
-      if (progress && (read_entries & 0x3ff) == 0) progress(read_entries, read_bytes);
-      if (single) return collectors[0]->Visit(s);
-      auto it = by_service.find(ServiceOf(s.entry));
-      return it == by_service.end() ? Status::Ok() : collectors[it->second]->Visit(s);
-    }));
+    LG_RETURN_IF_ERROR(source->Read(
+        [&](const SourcedEntry& s) {
+          ++read_entries;
+          read_bytes += s.raw.size();
+          if (progress && (read_entries & 0x3ff) == 0) progress(read_entries, read_bytes);
+          if (s.note.set) return s.note.keep ? collectors[s.note.lane]->Visit(s) : Status::Ok();
+          if (single) return collectors[0]->Visit(s);
+          auto it = by_service.find(ServiceOf(s.entry));
+          return it == by_service.end() ? Status::Ok() : collectors[it->second]->Visit(s);
+        },
+        prepare));
     const SourceStats& ss = source->stats();
     for (RunOutput& out : outs) {
       Totals& totals = out.report.totals;

@@ -26,13 +26,13 @@ FileSource::~FileSource() = default;
 
 std::string FileSource::Describe() const { return "file:" + DisplayName(path_); }
 
-Status FileSource::Read(const EntryVisitor& visit) {
+Status FileSource::Read(const EntryVisitor& visit, const EntryPreparer& prepare) {
   auto in = InputFile::Open(path_);
   if (!in.ok()) return in.status();
   if (path_ != "-") {
-    if (auto status = ReadMappedEntries((*in)->fd(), (*in)->name(), options_, stats_, visit)) return *status;
+    if (auto status = ReadFileEntries((*in)->fd(), (*in)->name(), options_, stats_, visit, prepare)) return *status;
   }
-  return ReadEntries(**in, (*in)->name(), options_, stats_, visit);
+  return ReadEntries(**in, (*in)->name(), options_, stats_, visit, prepare);
 }
 
 StatusOr<size_t> FdReader::Read(char* buf, size_t n) {

@@ -18,7 +18,8 @@ class FileSource : public Source {
   FileSource(std::string path, SourceOptions options);
   ~FileSource() override;
 
-  Status Read(const EntryVisitor& visit) override;
+  using Source::Read;
+  Status Read(const EntryVisitor& visit, const EntryPreparer& prepare) override;
   const SourceStats& stats() const override { return stats_; }
   std::string Describe() const override;
 

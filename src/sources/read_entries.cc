@@ -1,8 +1,10 @@
 // ReadEntries: LogEntries decoded from a JSON byte stream, on one thread or on
-// several (ParallelReader), from a stream or straight from a mapped file.
+// several (ParallelReader), from a stream or from a regular file whose ranges
+// the decoding threads read themselves.
 #include "sources/read_entries.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -11,8 +13,6 @@
 #include <optional>
 #include <thread>
 
-#include <signal.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,7 +45,7 @@ Status OnBadEntry(Status located, const SourceOptions& options, SourceStats& sta
 }
 
 Status ReadSequential(JsonFramer& framer, const std::string& name, const SourceOptions& options,
-                      SourceStats& stats, const EntryVisitor& visit) {
+                      SourceStats& stats, const EntryVisitor& visit, const EntryPreparer& prepare) {
   EntryDecoder decoder;
   decoder.set_detail_from(options.detail_from);
   LogEntry entry;
@@ -60,7 +60,9 @@ Status ReadSequential(JsonFramer& framer, const std::string& name, const SourceO
       continue;
     }
     ++stats.entries_read;
-    LG_RETURN_IF_ERROR(visit(SourcedEntry{entry, frame.text}));
+    SourcedEntry sourced{entry, frame.text};
+    if (prepare) prepare(entry, frame.text, sourced.note);
+    LG_RETURN_IF_ERROR(visit(sourced));
   }
   return Status::Ok();
 }
@@ -103,78 +105,6 @@ class Bytes {
   size_t size_ = 0, capacity_ = 0;
 };
 
-// A regular file mapped read-only, so decoders parse its bytes where the
-// page cache holds them instead of copies (a read() per batch costs as much
-// as a tenth of the whole run). Pages already handed over are released
-// (MADV_DONTNEED), so resident memory does not grow with the file.
-//
-// A mapped file that shrinks while it is read raises SIGBUS on the next
-// access past its new end; the handler installed while reading says so,
-// naming the file, and exits with status 3 (unreadable input, as for any
-// other). The pass has written nothing by then: outputs come after reading.
-class MappedFile {
- public:
-  // Null when the file is not worth or not able to be mapped (not regular,
-  // small, or mmap fails): the caller reads it instead.
-  static std::unique_ptr<MappedFile> Map(int fd, size_t min_size) {
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
-    const auto size = static_cast<size_t>(st.st_size);
-    if (size < min_size) return nullptr;
-    void* at = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (at == MAP_FAILED) return nullptr;
-    ::madvise(at, size, MADV_SEQUENTIAL);
-    return std::unique_ptr<MappedFile>(new MappedFile(static_cast<const char*>(at), size));
-  }
-  ~MappedFile() { ::munmap(const_cast<char*>(data_), size_); }
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-
-  std::string_view view() const { return {data_, size_}; }
-  // Gives back the whole pages before `offset` (their bytes are not read again).
-  void Release(size_t offset) const {
-    static const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-    const size_t upto = offset / page * page;
-    if (upto <= released_) return;
-    ::madvise(const_cast<char*>(data_) + released_, upto - released_, MADV_DONTNEED);
-    released_ = upto;
-  }
-
- private:
-  MappedFile(const char* data, size_t size) : data_(data), size_(size) {}
-  const char* data_;
-  size_t size_;
-  mutable size_t released_ = 0;
-};
-
-// SIGBUS while a mapped file is read: it shrank under us (see MappedFile).
-char g_mapped_name[512];
-extern "C" void OnMappedFileBus(int) {
-  static constexpr char kBefore[] = "log-gardener: ";
-  static constexpr char kAfter[] = ": the file shrank while it was being read (truncated or rewritten); this pass wrote nothing, run it again\n";
-  [[maybe_unused]] ssize_t r = ::write(2, kBefore, sizeof kBefore - 1);
-  r = ::write(2, g_mapped_name, ::strnlen(g_mapped_name, sizeof g_mapped_name));
-  r = ::write(2, kAfter, sizeof kAfter - 1);
-  ::_exit(3);
-}
-
-class BusGuard {
- public:
-  explicit BusGuard(const std::string& name) {
-    const size_t n = std::min(name.size(), sizeof g_mapped_name - 1);
-    std::memcpy(g_mapped_name, name.data(), n);
-    g_mapped_name[n] = '\0';
-    struct sigaction sa {};
-    sa.sa_handler = OnMappedFileBus;
-    sigemptyset(&sa.sa_mask);
-    ::sigaction(SIGBUS, &sa, &old_);
-  }
-  ~BusGuard() { ::sigaction(SIGBUS, &old_, nullptr); }
-
- private:
-  struct sigaction old_ {};
-};
-
 // Parallel decoding. The calling thread frames the input into batches of
 // whole entries (framing is a byte scan; decoding is the work), decoder
 // threads turn each batch into LogEntries, and the calling thread hands the
@@ -185,8 +115,13 @@ class BusGuard {
 class ParallelReader {
  public:
   ParallelReader(unsigned threads, const std::string& name, const SourceOptions& options, SourceStats& stats,
-                 const EntryVisitor& visit)
-      : name_(name), options_(options), stats_(stats), visit_(visit), max_in_flight_(2 * threads) {
+                 const EntryVisitor& visit, const EntryPreparer& prepare)
+      : name_(name),
+        options_(options),
+        stats_(stats),
+        visit_(visit),
+        prepare_(prepare),
+        max_in_flight_(2 * threads) {
     for (unsigned k = 0; k < threads; ++k) workers_.emplace_back([this] { Work(); });
   }
   ~ParallelReader() {
@@ -263,35 +198,26 @@ class ParallelReader {
     return base;
   }
 
-  // NDJSON in a mapped file: as ReadLines, but batches are stretches of the
-  // mapping (no copy), cut after a '\n' near every batch_bytes_; the last
-  // stretch, which lacks simdjson's padding after it, is copied. Pages of
-  // delivered batches are given back as it goes, so resident memory stays
-  // that of the batches in flight. Returns the bytes read.
-  StatusOr<uint64_t> ReadMapped(const MappedFile& file) {
-    const std::string_view all = file.view();
-    size_t pos = 0;
-    while (pos < all.size()) {
+  // NDJSON in a regular file of `size` bytes: each batch is a range of the
+  // file that a decoder reads itself (pread), so copying out of the page
+  // cache is spread over the decoders and the bytes are in that core's cache
+  // when they are parsed; the calling thread only hands entries over. A batch
+  // owns the lines that start in its nominal range [k B, (k+1) B) (see
+  // ReadRange), so the batches cut the file exactly at line ends, whatever B.
+  // Returns the bytes read.
+  StatusOr<uint64_t> ReadFile(int fd, uint64_t size) {
+    fd_ = fd;
+    file_size_ = size;
+    for (uint64_t begin = 0; begin < size; begin += batch_bytes_) {
       std::unique_ptr<Batch> batch = NewBatch();
       batch->lines = true;
-      size_t end = std::min(all.size(), pos + batch_bytes_);
-      if (end < all.size()) {
-        const size_t nl = all.find('\n', end - 1);
-        end = nl == std::string_view::npos ? all.size() : nl + 1;
-      }
-      if (all.size() - end >= Bytes::kPadding) {
-        batch->mapped = all.substr(pos, end - pos);
-      } else {
-        end = all.size();
-        batch->bytes.Append(all.substr(pos));
-      }
-      batch->base_offset = pos;
-      pos = end;
+      batch->range = true;
+      batch->base_offset = begin;
       Submit(std::move(batch), Framing::kNdjson);
-      LG_RETURN_IF_ERROR(Drain(max_in_flight_, &file));
+      LG_RETURN_IF_ERROR(Drain(max_in_flight_));
     }
-    LG_RETURN_IF_ERROR(Drain(0, &file));
-    return uint64_t{all.size()};
+    LG_RETURN_IF_ERROR(Drain(0));
+    return size;
   }
 
  private:
@@ -305,17 +231,21 @@ class ParallelReader {
   };
   struct Batch {
     Bytes bytes;
-    // What the decoders read: `bytes`, or a stretch of a mapped file with at
-    // least kPadding readable bytes after it (see ReadMapped).
+    // What the decoders read: the part of `bytes` that holds this batch's
+    // entries, with at least kPadding readable bytes after it.
     std::string_view data;
-    std::string_view mapped;
     // NDJSON read in whole lines: the decoder splits the lines itself, and
     // item lines count from the batch's first line (see Deliver).
     bool lines = false;
-    uint64_t base_offset = 0;  // stream offset of bytes[0]
+    // A range of the file that the decoder reads (see ReadFile); base_offset
+    // is where the range starts until the decoder has read it.
+    bool range = false;
+    Status failed;             // reading the range failed (handed over after the batches before)
+    uint64_t base_offset = 0;  // stream offset of data[0]
     uint64_t newlines = 0;     // '\n' in bytes
     std::vector<Item> items;
     std::vector<LogEntry> entries;                 // parallel to items once decoded
+    std::vector<EntryNote> notes;                  // parallel to items once decoded (prepare_ set)
     std::vector<std::pair<size_t, Status>> errors; // (item, why), in item order
     Framing framing = Framing::kUnknown;
     bool decoded = false;
@@ -345,23 +275,22 @@ class ParallelReader {
     std::unique_ptr<Batch> b = std::move(free_.back());
     free_.pop_back();
     b->bytes.clear();
-    b->mapped = {};
     b->data = {};
     b->items.clear();
     b->errors.clear();
     b->decoded = false;
     b->lines = false;
+    b->range = false;
+    b->failed = Status::Ok();
     return b;
   }
 
   void Submit(std::unique_ptr<Batch> batch, Framing framing) {
-    if (batch->mapped.empty()) {
+    if (!batch->range) {  // (a range is read by its decoder)
       batch->bytes.Pad();
       batch->data = batch->bytes.view();
-    } else {
-      batch->data = batch->mapped;
+      if (batch->lines ? batch->data.empty() : batch->items.empty()) return;
     }
-    if (batch->lines ? batch->data.empty() : batch->items.empty()) return;
     batch->framing = framing;
     {
       std::lock_guard lock(mu_);
@@ -372,7 +301,7 @@ class ParallelReader {
   }
 
   // Hands over decoded batches in order until at most `keep` are in flight.
-  Status Drain(size_t keep, const MappedFile* file = nullptr) {
+  Status Drain(size_t keep) {
     while (true) {
       std::unique_ptr<Batch> head;
       {
@@ -384,7 +313,6 @@ class ParallelReader {
         order_.pop_front();
       }
       Status s = Deliver(*head);
-      if (file && !head->mapped.empty()) file->Release(head->base_offset + head->mapped.size());
       {
         std::lock_guard lock(mu_);
         free_.push_back(std::move(head));
@@ -394,6 +322,7 @@ class ParallelReader {
   }
 
   Status Deliver(const Batch& b) {
+    LG_RETURN_IF_ERROR(b.failed);
     size_t next_error = 0;
     const uint64_t line_base = b.lines ? line_base_ : 0;
     if (b.lines) line_base_ += b.newlines;
@@ -406,7 +335,9 @@ class ParallelReader {
         continue;
       }
       ++stats_.entries_read;
-      LG_RETURN_IF_ERROR(visit_(SourcedEntry{b.entries[k], b.data.substr(it.begin, it.size)}));
+      SourcedEntry sourced{b.entries[k], b.data.substr(it.begin, it.size)};
+      if (prepare_) sourced.note = b.notes[k];
+      LG_RETURN_IF_ERROR(visit_(sourced));
     }
     return Status::Ok();
   }
@@ -423,13 +354,20 @@ class ParallelReader {
         b = todo_.front();
         todo_.pop_front();
       }
-      if (b->lines) SplitLines(*b);
+      if (b->range) b->failed = ReadRange(*b);
+      if (b->lines && b->failed.ok()) SplitLines(*b);
       if (b->entries.size() < b->items.size()) b->entries.resize(b->items.size());
+      if (prepare_) b->notes.assign(b->items.size(), EntryNote());
       for (size_t k = 0; k < b->items.size(); ++k) {
         const Item& it = b->items[k];
+        const std::string_view text = b->data.substr(it.begin, it.size);
         // Padded (see Bytes): parsed in place.
-        Status s = decoder.Decode(b->data.substr(it.begin, it.size), b->entries[k], /*padded=*/true);
-        if (!s.ok()) b->errors.emplace_back(k, std::move(s));
+        Status s = decoder.Decode(text, b->entries[k], /*padded=*/true);
+        if (!s.ok()) {
+          b->errors.emplace_back(k, std::move(s));
+        } else if (prepare_) {
+          prepare_(b->entries[k], text, b->notes[k]);
+        }
       }
       {
         std::lock_guard lock(mu_);
@@ -439,10 +377,76 @@ class ParallelReader {
     }
   }
 
+  // Appends up to `n` bytes of the file from `pos` (not past file_size_) to
+  // b.bytes; returns how many (0: the end).
+  StatusOr<size_t> ReadAt(Batch& b, uint64_t pos, size_t n) {
+    if (pos >= file_size_) return size_t{0};
+    n = static_cast<size_t>(std::min<uint64_t>(n, file_size_ - pos));
+    const size_t old = b.bytes.size();
+    char* at = b.bytes.Grow(n);
+    size_t got = 0;
+    while (got < n) {
+      const ssize_t r = ::pread(fd_, at + got, n - got, static_cast<off_t>(pos + got));
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) {
+        b.bytes.Truncate(old);
+        return Status::IoError(fmt::format("{}: read failed at byte {}: {}", name_, pos + got, std::strerror(errno)));
+      }
+      if (r == 0) {
+        b.bytes.Truncate(old);
+        return Status::DataLoss(fmt::format(
+            "{}: the file shrank while it was being read (truncated or rewritten at byte {}); run the pass again",
+            name_, pos + got));
+      }
+      got += static_cast<size_t>(r);
+    }
+    return n;
+  }
+
+  // Reads batch b's range of the file: the lines that start in [begin, end)
+  // (end = begin + B). They run from the first line start at or after begin
+  // (begin itself when the byte before it is '\n') to the line end at or
+  // after end - 1, which is exactly where the next range's lines start.
+  Status ReadRange(Batch& b) {
+    const uint64_t begin = b.base_offset;
+    const uint64_t end = std::min<uint64_t>(file_size_, begin + batch_bytes_);
+    const uint64_t from = begin == 0 ? 0 : begin - 1;  // one byte early: is begin a line start?
+    b.bytes.clear();
+    // Enough for the range and, usually, the line that crosses its end.
+    size_t want = static_cast<size_t>(end - from) + std::max<size_t>(batch_bytes_ / 16, 4096);
+    const size_t last = static_cast<size_t>(end - 1 - from);  // index of the range's last byte
+    size_t line_end = std::string_view::npos;
+    while (true) {
+      const size_t have = b.bytes.size();
+      auto n = ReadAt(b, from + have, want - have);
+      if (!n.ok()) return n.status();
+      if (b.bytes.size() > last) {
+        line_end = b.bytes.view().find('\n', std::max(last, have));
+        if (line_end != std::string_view::npos) break;
+      }
+      if (*n == 0 || from + b.bytes.size() >= file_size_) break;  // the file ends in this line
+      want = 2 * b.bytes.size();
+    }
+    const std::string_view all = b.bytes.view();
+    const size_t stop = line_end == std::string_view::npos ? all.size() : line_end + 1;
+    size_t start = 0;
+    if (begin != 0 && all[0] != '\n') {
+      const size_t nl = all.find('\n', 1);
+      start = nl == std::string_view::npos ? stop : std::min(stop, nl + 1);
+    } else if (begin != 0) {
+      start = 1;
+    }
+    b.bytes.Pad();
+    b.data = b.bytes.view().substr(start, stop - start);
+    b.base_offset = from + start;
+    return Status::Ok();
+  }
+
   const std::string& name_;
   const SourceOptions& options_;
   SourceStats& stats_;
   const EntryVisitor& visit_;
+  const EntryPreparer& prepare_;
   const size_t max_in_flight_;
   const size_t batch_bytes_ = options_.batch_bytes ? options_.batch_bytes : kBatchBytes;  // after options_
   std::mutex mu_;
@@ -452,6 +456,8 @@ class ParallelReader {
   std::vector<std::unique_ptr<Batch>> free_;   // handed over; reused for their capacity
   bool stop_ = false;
   std::vector<std::thread> workers_;
+  int fd_ = -1;              // ReadFile's
+  uint64_t file_size_ = 0;
   uint64_t line_base_ = 0;  // lines before the next line-mode batch to deliver
 };
 
@@ -483,17 +489,46 @@ StatusOr<bool> LooksLikeNdjson(PeekReader& peek) {
   }
 }
 
-// Decoding on `threads` threads: NDJSON in whole-line batches (stretches of
-// `file` when the input is that mapped file), any other framing through the
-// framer.
-Status ReadParallel(ByteReader& reader, const MappedFile* file, unsigned threads, const std::string& name,
-                    const SourceOptions& options, SourceStats& stats, const EntryVisitor& visit) {
+// A regular file that decoders read in ranges themselves (see ReadFile).
+struct RegularFile {
+  int fd;
+  uint64_t size;
+};
+
+// A regular file read as a stream from its start, whatever the descriptor's
+// offset (pread; the offset is left alone).
+class FileFromStart : public ByteReader {
+ public:
+  explicit FileFromStart(const RegularFile& file) : file_(file) {}
+  StatusOr<size_t> Read(char* buf, size_t n) override {
+    n = static_cast<size_t>(std::min<uint64_t>(n, file_.size - std::min(pos_, file_.size)));
+    while (n > 0) {
+      const ssize_t r = ::pread(file_.fd, buf, n, static_cast<off_t>(pos_));
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) return Status::IoError(fmt::format("read failed at byte {}: {}", pos_, std::strerror(errno)));
+      pos_ += static_cast<uint64_t>(r);
+      return static_cast<size_t>(r);
+    }
+    return size_t{0};
+  }
+
+ private:
+  RegularFile file_;
+  uint64_t pos_ = 0;
+};
+
+// Decoding on `threads` threads: NDJSON in whole-line batches (ranges of
+// `file`, when the input is that regular file, read by the decoders), any
+// other framing through the framer.
+Status ReadParallel(ByteReader& reader, const RegularFile* file, unsigned threads, const std::string& name,
+                    const SourceOptions& options, SourceStats& stats, const EntryVisitor& visit,
+                    const EntryPreparer& prepare) {
   PeekReader peek(reader);
   auto ndjson = LooksLikeNdjson(peek);
   if (!ndjson.ok()) return ndjson.status().WithContext(name);
-  ParallelReader parallel(threads, name, options, stats, visit);
+  ParallelReader parallel(threads, name, options, stats, visit, prepare);
   if (*ndjson) {
-    auto bytes = file ? parallel.ReadMapped(*file) : parallel.ReadLines(peek);
+    auto bytes = file ? parallel.ReadFile(file->fd, file->size) : parallel.ReadLines(peek);
     if (!bytes.ok()) return bytes.status();
     stats.bytes_read = *bytes;
     return Status::Ok();
@@ -513,31 +548,30 @@ unsigned DecodeThreads(unsigned asked) {
 }  // namespace
 
 Status ReadEntries(ByteReader& reader, const std::string& name, const SourceOptions& options,
-                   SourceStats& stats, const EntryVisitor& visit) {
+                   SourceStats& stats, const EntryVisitor& visit, const EntryPreparer& prepare) {
   // bytes_read is set only on success: how far a failed read got depends on
   // read-ahead, not on the input.
   const unsigned threads = DecodeThreads(options.threads);
   if (threads <= 1) {
     JsonFramer framer(reader, name);
-    LG_RETURN_IF_ERROR(ReadSequential(framer, name, options, stats, visit));
+    LG_RETURN_IF_ERROR(ReadSequential(framer, name, options, stats, visit, prepare));
     stats.bytes_read = framer.bytes_read();
     return Status::Ok();
   }
-  return ReadParallel(reader, nullptr, threads, name, options, stats, visit);
+  return ReadParallel(reader, nullptr, threads, name, options, stats, visit, prepare);
 }
 
-std::optional<Status> ReadMappedEntries(int fd, const std::string& name, const SourceOptions& options,
-                                        SourceStats& stats, const EntryVisitor& visit) {
+std::optional<Status> ReadFileEntries(int fd, const std::string& name, const SourceOptions& options,
+                                      SourceStats& stats, const EntryVisitor& visit, const EntryPreparer& prepare) {
   const unsigned threads = DecodeThreads(options.threads);
   if (threads <= 1) return std::nullopt;
-  // Small files are read: mapping costs more than it saves there. Tests map
-  // small files by asking for small batches.
-  const size_t min_size = options.batch_bytes ? 2 * options.batch_bytes : size_t{16} << 20;
-  std::unique_ptr<MappedFile> file = MappedFile::Map(fd, min_size);
-  if (!file) return std::nullopt;
-  BusGuard guard(name);
-  MemoryReader memory(file->view());
-  return ReadParallel(memory, file.get(), threads, name, options, stats, visit);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  // The framing is told from the head of the file, read as a stream; the
+  // decoders read their ranges by offset (pread), whatever that stream read.
+  const RegularFile file{fd, static_cast<uint64_t>(st.st_size)};
+  FileFromStart reader(file);
+  return ReadParallel(reader, &file, threads, name, options, stats, visit, prepare);
 }
 
 }  // namespace lg

@@ -1,6 +1,7 @@
-// ReadEntries and ReadMappedEntries: on any number of threads, from a stream
-// or a mapped file, they hand over exactly what the sequential reader does —
-// the same entries in the same order, the same errors and skips.
+// ReadEntries and ReadFileEntries: on any number of threads, from a stream
+// or from ranges of a regular file, they hand over exactly what the
+// sequential reader does — the same entries in the same order, the same
+// errors and skips — and the preparer's note with each entry.
 #include "sources/read_entries.h"
 
 #include <gtest/gtest.h>
@@ -179,10 +180,10 @@ TEST(ReadEntries, OtherFramingsAndBadStartsGoThroughTheFramerWithAnyThreadCount)
   EXPECT_EQ(ReadAll(bom, 2, false).seen.size(), 2u);
 }
 
-// ---- ReadMappedEntries: decoding from a mapped file hands over exactly what
-// reading it does.
+// ---- ReadFileEntries: decoders reading ranges of a regular file hand over
+// exactly what reading it as a stream does.
 
-ReadResult ReadMapped(const std::string& path, unsigned threads, size_t batch_bytes) {
+ReadResult ReadFile(const std::string& path, unsigned threads, size_t batch_bytes) {
   auto in = InputFile::Open(path);
   EXPECT_TRUE(in.ok()) << in.status().message();
   SourceOptions options;
@@ -190,22 +191,21 @@ ReadResult ReadMapped(const std::string& path, unsigned threads, size_t batch_by
   options.batch_bytes = batch_bytes;
   options.skip_bad_entries = true;
   ReadResult r;
-  auto status = ReadMappedEntries((*in)->fd(), "in.ndjson", options, r.stats, [&](const SourcedEntry& s) {
+  auto status = ReadFileEntries((*in)->fd(), "in.ndjson", options, r.stats, [&](const SourcedEntry& s) {
     r.seen.push_back(s.entry.insert_id + "|" + s.entry.message + "|" + std::to_string(s.raw.size()));
     return Status::Ok();
   });
-  EXPECT_TRUE(status.has_value()) << "the file was not mapped";
+  EXPECT_TRUE(status.has_value()) << "the file was not read in ranges";
   if (status) r.status = *status;
   return r;
 }
 
-TEST(ReadMappedEntries, HandsOverWhatReadingDoesWhereverBatchesAndTheFileEnd) {
+TEST(ReadFileEntries, HandsOverWhatReadingDoesWhereverRangesAndTheFileEnd) {
   TempDir dir;
   const std::string path = dir.path() + "/in.ndjson";
-  // Lines cut by batches everywhere, a line longer than a batch, bad and
-  // blank lines, CRLF; files ending with and without '\n', within simdjson's
-  // padding of a batch end, and exactly at a page end (nothing may be read
-  // past the mapping).
+  // Lines cut by range ends everywhere, a line longer than many ranges (and
+  // than a range's read-ahead), a '\n' exactly before a range start, bad and
+  // blank lines, CRLF; files ending with and without '\n' and with blank lines.
   std::string body;
   for (int k = 1; k <= 3000; ++k) {
     if (k == 10) body += "\n  \r\n";
@@ -213,26 +213,21 @@ TEST(ReadMappedEntries, HandsOverWhatReadingDoesWhereverBatchesAndTheFileEnd) {
     if (k == 1200) body += "{broken\n";
     body += Entry(k) + (k % 4 ? "\n" : "\r\n");
   }
-  std::string page_end = body;
-  const size_t page = 4096;
-  const std::string last = Entry(3001);
-  page_end.append(page - (page_end.size() + last.size() + 1) % page, ' ');
-  page_end += last + "\n";
-  ASSERT_EQ(page_end.size() % page, 0u);
-  const std::string inputs[] = {body, body + Entry(3001), page_end, body + "\n\n\n", "   " + body};
+  std::string at_boundary = Entry(1);
+  at_boundary.append(999 - at_boundary.size(), ' ');
+  at_boundary += "\n" + Entry(2) + "\n" + Entry(3);  // byte 999 is '\n': range 2 starts a line at 1000
+  const std::string inputs[] = {body, body + Entry(3001), body + "\n\n\n", "   " + body, at_boundary, Entry(1)};
   for (const std::string& input : inputs) {
     WriteText(path, input);
     const ReadResult one = ReadAll(input, 1, true);
     ASSERT_TRUE(one.status.ok()) << one.status.message();
-    ASSERT_GE(one.seen.size(), 3000u);
-    ASSERT_EQ(one.stats.skipped, 1u);
-    for (size_t batch : {size_t{64}, size_t{1000}, size_t{65536}}) {
-      for (unsigned t : {2u, 8u}) ExpectSame(one, ReadMapped(path, t, batch), t);
+    for (size_t batch : {size_t{64}, size_t{999}, size_t{1000}, size_t{65536}, size_t{0}}) {
+      for (unsigned t : {2u, 8u}) ExpectSame(one, ReadFile(path, t, batch), t);
     }
   }
 }
 
-TEST(ReadMappedEntries, OtherFramingsGoThroughTheFramerAndSmallOrOddFilesAreNotMapped) {
+TEST(ReadFileEntries, OtherFramingsGoThroughTheFramerAndPipesAndOneThreadAreNotReadInRanges) {
   TempDir dir;
   const std::string path = dir.path() + "/in.json";
   std::string array = "[\n";
@@ -240,8 +235,8 @@ TEST(ReadMappedEntries, OtherFramingsGoThroughTheFramerAndSmallOrOddFilesAreNotM
   array += "]\n";
   WriteText(path, array);
   const ReadResult one = ReadAll(array, 1, true);
-  ExpectSame(one, ReadMapped(path, 2, 1000), 2);
-  EXPECT_EQ(ReadMapped(path, 2, 1000).seen.size(), 3000u);
+  ExpectSame(one, ReadFile(path, 2, 1000), 2);
+  EXPECT_EQ(ReadFile(path, 2, 1000).seen.size(), 3000u);
 
   SourceStats stats;
   auto visit = [](const SourcedEntry&) { return Status::Ok(); };
@@ -249,35 +244,93 @@ TEST(ReadMappedEntries, OtherFramingsGoThroughTheFramerAndSmallOrOddFilesAreNotM
   ASSERT_TRUE(in.ok());
   SourceOptions options;
   options.threads = 1;
-  EXPECT_FALSE(ReadMappedEntries((*in)->fd(), path, options, stats, visit).has_value()) << "one thread reads";
-  options.threads = 2;
-  EXPECT_FALSE(ReadMappedEntries((*in)->fd(), path, options, stats, visit).has_value()) << "a small file is read";
+  EXPECT_FALSE(ReadFileEntries((*in)->fd(), path, options, stats, visit).has_value()) << "one thread reads";
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
+  options.threads = 2;
   options.batch_bytes = 1;
-  EXPECT_FALSE(ReadMappedEntries(fds[0], "pipe", options, stats, visit).has_value()) << "a pipe is read";
+  EXPECT_FALSE(ReadFileEntries(fds[0], "pipe", options, stats, visit).has_value()) << "a pipe is read";
   ::close(fds[0]);
   ::close(fds[1]);
   EXPECT_EQ(stats.entries_read, 0u);
 }
 
-TEST(ReadMappedEntriesDeathTest, AFileThatShrinksWhileReadEndsTheRunNamingIt) {
+TEST(ReadFileEntries, AFileThatShrinksWhileReadFailsTheReadNamingItAfterTheEntriesBefore) {
   TempDir dir;
   const std::string path = dir.path() + "/shrinks.ndjson";
   WriteText(path, Ndjson(20000));
-  auto read_and_truncate = [&] {
-    auto in = InputFile::Open(path);
-    SourceOptions options;
-    options.threads = 2;
-    options.batch_bytes = 4096;
-    SourceStats stats;
-    (void)ReadMappedEntries((*in)->fd(), "shrinks.ndjson", options, stats, [&](const SourcedEntry&) {
-      if (::truncate(path.c_str(), 0) != 0) std::abort();
-      return Status::Ok();
-    });
-    std::exit(0);  // not reached: the next page read past the new end faults
+  auto in = InputFile::Open(path);
+  ASSERT_TRUE(in.ok());
+  SourceOptions options;
+  options.threads = 2;
+  options.batch_bytes = 4096;
+  SourceStats stats;
+  std::vector<std::string> seen;
+  auto status = ReadFileEntries((*in)->fd(), "shrinks.ndjson", options, stats, [&](const SourcedEntry& s) {
+    if (seen.empty() && ::truncate(path.c_str(), 0) != 0) std::abort();
+    seen.push_back(s.entry.insert_id);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->code(), StatusCode::kDataLoss);
+  EXPECT_NE(status->message().find("shrinks.ndjson: the file shrank while it was being read"), std::string::npos)
+      << status->message();
+  ASSERT_FALSE(seen.empty());
+  EXPECT_LT(seen.size(), 20000u);
+  for (size_t k = 0; k < seen.size(); ++k) ASSERT_EQ(seen[k], fmt::format("id-{}", k + 1)) << "in order, none lost";
+}
+
+// ---- The preparer runs for every entry, on whichever thread decodes it,
+// and its note reaches the visitor with that entry.
+
+TEST(ReadEntries, ThePreparersNoteComesWithItsEntryOnAnyNumberOfThreads) {
+  TempDir dir;
+  const std::string path = dir.path() + "/in.ndjson";
+  const std::string input = Ndjson(5000, {17, 2000});
+  WriteText(path, input);
+  const EntryPreparer prepare = [](const LogEntry& e, std::string_view raw, EntryNote& note) {
+    note.set = true;
+    note.key = raw.size();
+    note.lane = static_cast<uint32_t>(std::hash<std::string>()(e.insert_id));
+    note.keep = e.insert_id.back() != '7';
   };
-  EXPECT_EXIT(read_and_truncate(), ::testing::ExitedWithCode(3), "shrinks.ndjson: the file shrank while it was being read");
+  for (unsigned t : {1u, 2u, 8u}) {
+    for (bool file : {false, true}) {
+      SourceOptions options;
+      options.threads = t;
+      options.batch_bytes = 1000;
+      options.skip_bad_entries = true;
+      SourceStats stats;
+      size_t visited = 0, kept = 0;
+      auto visit = [&](const SourcedEntry& s) {
+        ++visited;
+        EXPECT_TRUE(s.note.set);
+        EXPECT_EQ(s.note.key, s.raw.size());
+        EXPECT_EQ(s.note.lane, static_cast<uint32_t>(std::hash<std::string>()(s.entry.insert_id)));
+        EXPECT_EQ(s.note.keep, s.entry.insert_id.back() != '7');
+        if (s.note.keep) ++kept;
+        return Status::Ok();
+      };
+      Status status;
+      if (file) {
+        auto in = InputFile::Open(path);
+        ASSERT_TRUE(in.ok());
+        auto read = ReadFileEntries((*in)->fd(), path, options, stats, visit, prepare);
+        if (t == 1) {
+          ASSERT_FALSE(read.has_value());
+          continue;
+        }
+        ASSERT_TRUE(read.has_value());
+        status = *read;
+      } else {
+        MemoryReader reader(input, 4096);
+        status = ReadEntries(reader, "in.ndjson", options, stats, visit, prepare);
+      }
+      ASSERT_TRUE(status.ok()) << status.message();
+      EXPECT_EQ(visited, 4998u) << t << " threads, file " << file;
+      EXPECT_EQ(kept, 4998u - 499u) << t << " threads, file " << file;  // ids ending in 7, less id-17
+    }
+  }
 }
 
 TEST(ReadEntries, ZeroThreadsMeansOnePerCoreAndEmptyInputIsAnError) {

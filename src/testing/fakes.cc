@@ -7,10 +7,12 @@
 
 namespace lg::testing {
 
-Status MemorySource::Read(const EntryVisitor& visit) {
+Status MemorySource::Read(const EntryVisitor& visit, const EntryPreparer& prepare) {
   for (size_t i = 0; i < entries_.size(); ++i) {
     ++stats_.entries_read;
-    LG_RETURN_IF_ERROR(visit(SourcedEntry{entries_[i], "{}"}));
+    SourcedEntry sourced{entries_[i], "{}"};
+    if (prepare) prepare(entries_[i], sourced.raw, sourced.note);
+    LG_RETURN_IF_ERROR(visit(sourced));
   }
   return Status::Ok();
 }

@@ -16,7 +16,8 @@ namespace lg::testing {
 class MemorySource : public Source {
  public:
   explicit MemorySource(std::vector<LogEntry> entries) : entries_(std::move(entries)) {}
-  Status Read(const EntryVisitor& visit) override;
+  using Source::Read;
+  Status Read(const EntryVisitor& visit, const EntryPreparer& prepare) override;
   const SourceStats& stats() const override { return stats_; }
   std::string Describe() const override { return "memory"; }
 
