@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <span>
+#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -173,18 +175,40 @@ class Correlator {
 
   // 1. App templates logged in the same request traces, both ways.
   void Trace() {
-    std::map<uint32_t, std::vector<uint32_t>> by_trace;  // trace → templates (app), sorted unique
+    // (trace, template) of every traced entry, sorted and unique: each
+    // trace's templates, in one flat array (a map of vectors costs an
+    // allocation per trace, and there can be hundreds of thousands).
+    std::vector<std::pair<uint32_t, uint32_t>> trace_tmpl;
+    uint32_t max_trace = 0;
     for (uint32_t i = 0; i < in_.entries.size(); ++i) {
       const EntryFacts& e = in_.entries[i];
       if (e.trace == 0) continue;
-      by_trace[e.trace].push_back(e.tmpl);
-      if (!e.request) app_in_trace_[e.trace].push_back(i);
+      trace_tmpl.emplace_back(e.trace, e.tmpl);
+      max_trace = std::max(max_trace, e.trace);
+    }
+    std::sort(trace_tmpl.begin(), trace_tmpl.end());
+    trace_tmpl.erase(std::unique(trace_tmpl.begin(), trace_tmpl.end()), trace_tmpl.end());
+    // The app entries of each trace, in entry order: app_entries_[app_begin_[t] .. app_begin_[t + 1]).
+    app_begin_.assign(static_cast<size_t>(max_trace) + 2, 0);
+    for (const EntryFacts& e : in_.entries) {
+      if (e.trace != 0 && !e.request) ++app_begin_[e.trace + 1];
+    }
+    for (size_t t = 1; t < app_begin_.size(); ++t) app_begin_[t] += app_begin_[t - 1];
+    app_entries_.resize(app_begin_.back());
+    {
+      std::vector<uint32_t> next(app_begin_.begin(), app_begin_.end() - 1);
+      for (uint32_t i = 0; i < in_.entries.size(); ++i) {
+        const EntryFacts& e = in_.entries[i];
+        if (e.trace != 0 && !e.request) app_entries_[next[e.trace]++] = i;
+      }
     }
     std::vector<size_t> traces_of(info_.size(), 0);
     std::map<std::pair<uint32_t, uint32_t>, size_t> pairs;
-    for (auto& [trace, ts] : by_trace) {
-      std::sort(ts.begin(), ts.end());
-      ts.erase(std::unique(ts.begin(), ts.end()), ts.end());
+    std::vector<uint32_t> ts;
+    for (size_t k = 0; k < trace_tmpl.size();) {
+      ts.clear();
+      const uint32_t trace = trace_tmpl[k].first;
+      for (; k < trace_tmpl.size() && trace_tmpl[k].first == trace; ++k) ts.push_back(trace_tmpl[k].second);
       for (uint32_t t : ts) ++traces_of[t];
       for (size_t a = 0; a < ts.size(); ++a) {
         for (size_t b = 0; b < ts.size(); ++b) {
@@ -679,37 +703,39 @@ class Correlator {
   CorrelationResult Assign() {
     std::vector<uint32_t> root(in_.entries.size());
     std::vector<std::string> extra;  // entry-level evidence, by root
-    std::map<uint32_t, std::map<std::string, size_t>> moved;
+    // (root, why, template) → requests moved: worded once per line at the end.
+    enum Why { kTraceJoin, kKilled, kCrashLoop };
+    std::map<std::tuple<uint32_t, Why, uint32_t>, size_t> moved;
     for (uint32_t i = 0; i < in_.entries.size(); ++i) {
       const EntryFacts& e = in_.entries[i];
       root[i] = groups_.Find(e.tmpl);
       if (!e.request) continue;
-      if (auto it = app_in_trace_.find(e.trace); e.trace != 0 && it != app_in_trace_.end()) {
-        uint32_t best = it->second.front();
+      if (e.trace != 0 && e.trace + 1 < app_begin_.size() && app_begin_[e.trace] < app_begin_[e.trace + 1]) {
+        const std::span<const uint32_t> app(app_entries_.data() + app_begin_[e.trace],
+                                            app_begin_[e.trace + 1] - app_begin_[e.trace]);
+        uint32_t best = app.front();
         auto score = [&](uint32_t j) {
           auto p = trace_pairs_.find({e.tmpl, in_.entries[j].tmpl});
           return std::make_tuple(p == trace_pairs_.end() ? size_t{0} : p->second,
                                  static_cast<int>(in_.entries[j].severity), -static_cast<int64_t>(j));
         };
-        for (uint32_t j : it->second) {
+        for (uint32_t j : app) {
           if (score(j) > score(best)) best = j;
         }
         root[i] = groups_.Find(in_.entries[best].tmpl);
-        ++moved[root[i]][fmt::format("request logs: {} joins the app error logged in its trace", Quote(T(e.tmpl)))];
+        ++moved[{root[i], kTraceJoin, e.tmpl}];
         continue;
       }
       if (e.status < 500) continue;
       if (e.instance && e.instance < death_.size() && death_[e.instance].second != kNone &&
           e.t >= death_[e.instance].first - o_.death_window_s && e.t <= death_[e.instance].first) {
         root[i] = groups_.Find(death_[e.instance].second);
-        ++moved[root[i]][fmt::format("request logs: {} failed on an instance in its last {:.0f} s before it was killed",
-                                     Quote(T(e.tmpl)), o_.death_window_s)];
+        ++moved[{root[i], kKilled, e.tmpl}];
       } else if (crash_template_ != kNone &&
                  ((e.instance && e.instance < failing_.size() && failing_[e.instance]) ||
                   (e.instance == 0 && e.t >= crash_first_ - 30 && e.t <= crash_last_ + 60))) {
         root[i] = groups_.Find(crash_template_);
-        ++moved[root[i]][fmt::format("request logs: {} failed on a crash-looping instance or while none was up",
-                                     Quote(T(e.tmpl)))];
+        ++moved[{root[i], kCrashLoop, e.tmpl}];
       }
     }
     // Dense ids in order of the smallest template of each group.
@@ -749,8 +775,28 @@ class Correlator {
         s->deploy_revision = rev;
       }
     }
-    for (const auto& [r, lines] : moved) {
-      for (const auto& [why, n] : lines) out.evidence[dense(r)].push_back(fmt::format("{} ({}×)", why, n));
+    // Per group, its lines in text order (templates quoted alike share a line).
+    std::map<uint32_t, std::map<std::string, size_t>> lines;
+    for (const auto& [key, n] : moved) {
+      const auto& [r, why, tmpl] = key;
+      std::string text;
+      switch (why) {
+        case kTraceJoin:
+          text = fmt::format("request logs: {} joins the app error logged in its trace", Quote(T(tmpl)));
+          break;
+        case kKilled:
+          text = fmt::format("request logs: {} failed on an instance in its last {:.0f} s before it was killed",
+                             Quote(T(tmpl)), o_.death_window_s);
+          break;
+        case kCrashLoop:
+          text = fmt::format("request logs: {} failed on a crash-looping instance or while none was up",
+                             Quote(T(tmpl)));
+          break;
+      }
+      lines[r][text] += n;
+    }
+    for (const auto& [r, by_text] : lines) {
+      for (const auto& [why, n] : by_text) out.evidence[dense(r)].push_back(fmt::format("{} ({}×)", why, n));
     }
     return out;
   }
@@ -759,7 +805,8 @@ class Correlator {
   const CorrelationOptions& o_;
   Groups groups_;
   std::vector<TemplateInfo> info_;
-  std::map<uint32_t, std::vector<uint32_t>> app_in_trace_;  // trace → app entries
+  std::vector<uint32_t> app_begin_;    // by trace id: where its app entries start in app_entries_
+  std::vector<uint32_t> app_entries_;  // app (not request) entries with a trace, by trace
   std::map<std::pair<uint32_t, uint32_t>, size_t> trace_pairs_;
   std::vector<bool> failing_;
   std::map<uint32_t, std::map<uint32_t, std::vector<double>>> by_instance_;

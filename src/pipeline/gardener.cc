@@ -39,6 +39,19 @@ struct Interner {
   }
 };
 
+// Dense ids for strings whose text is never needed again (traces, client
+// addresses: only "the same one" matters), by their 64-bit hash: no copy of
+// each of a run's hundreds of thousands of trace names. Two names sharing a
+// hash (about 1e-9 for a million names) would share an id.
+struct IdOnlyInterner {
+  absl::flat_hash_map<uint64_t, uint32_t> ids;
+  uint32_t Id(std::string_view s) {
+    if (s.empty()) return 0;
+    auto [it, inserted] = ids.try_emplace(XXH3_64bits(s.data(), s.size()), static_cast<uint32_t>(ids.size() + 1));
+    return it->second;
+  }
+};
+
 // Whether a pass takes the entry at all: its service, inside its window.
 bool InScope(const RunOptions& options, const LogEntry& e) {
   if (!options.service.empty() && ServiceOf(e) != options.service) return false;
@@ -307,7 +320,8 @@ class Collector {
   absl::flat_hash_set<uint64_t> seen_;  // duplicate detection, about 9 bytes an entry (open addressing)
   std::vector<uint64_t> edge_keys_;
   std::vector<EntryFacts> facts_;      // aligned with refs_
-  Interner traces_, instances_, revisions_, clients_, loggers_;
+  IdOnlyInterner traces_, clients_;
+  Interner instances_, revisions_, loggers_;
   std::string noid_;  // a derived insertId, reused
   std::vector<InstanceFacts> instance_facts_{InstanceFacts{}};  // id 0: none
   std::vector<double> revision_first_{0.0};
@@ -324,6 +338,7 @@ class Collector {
 // One cluster per incident, summarized from its own entries: a template's
 // entries may be split between incidents (a 503 belongs to the crash loop it
 // fell in), so counts, times, revisions and instances are recounted.
+// Takes the entries' insertIds out of `refs`.
 std::vector<Cluster> BuildClusters(const CorrelationResult& cr, const CorrelationInput& cin,
                                    std::vector<EntryRef>& refs, const std::vector<Template>& templates,
                                    const std::vector<TemplateStats>& stats,
@@ -341,8 +356,13 @@ std::vector<Cluster> BuildClusters(const CorrelationResult& cr, const Correlatio
     return x.timestamp != y.timestamp ? x.timestamp < y.timestamp : x.insert_id < y.insert_id;
   });
   std::vector<uint32_t> sample_incident(templates.size(), UINT32_MAX);
+  // (cluster, revision or instance id) pairs already named: names are
+  // interned, so a new id is a new name (and string sets are not searched
+  // for every entry).
+  absl::flat_hash_set<uint64_t> named_revision, named_instance;
+  auto pair = [](uint32_t k, uint32_t id) { return (static_cast<uint64_t>(k) << 32) | id; };
   for (uint32_t i : order) {
-    const EntryRef& r = refs[i];
+    EntryRef& r = refs[i];
     const EntryFacts& f = cin.entries[i];
     const uint32_t k = cr.incident_of_entry[i];
     Cluster& c = clusters[k];
@@ -351,8 +371,12 @@ std::vector<Cluster> BuildClusters(const CorrelationResult& cr, const Correlatio
     ++c.count;
     ++c.by_severity[SeverityIndex(f.severity)];
     c.max_severity = std::max(c.max_severity, f.severity);
-    if (f.revision) c.revisions.insert(cin.revision_names[f.revision]);
-    if (f.instance && c.instances.size() < Occurrences::kMaxInstances) c.instances.insert(instance_names[f.instance]);
+    if (f.revision && named_revision.insert(pair(k, f.revision)).second) {
+      c.revisions.insert(cin.revision_names[f.revision]);
+    }
+    if (f.instance && c.instances.size() < Occurrences::kMaxInstances && named_instance.insert(pair(k, f.instance)).second) {
+      c.instances.insert(instance_names[f.instance]);
+    }
     ++per_template[k][r.template_index];
     if (c.timeline.empty()) c.timeline.assign(static_cast<size_t>(bins), 0);
     const int64_t bin = (r.timestamp.seconds - window.start.seconds) / bin_seconds;
@@ -361,7 +385,7 @@ std::vector<Cluster> BuildClusters(const CorrelationResult& cr, const Correlatio
     if (stats[r.template_index].sample.set && r.insert_id == stats[r.template_index].sample.insert_id) {
       sample_incident[r.template_index] = k;
     }
-    c.entry_ids.push_back(r.insert_id);
+    c.entry_ids.push_back(std::move(r.insert_id));  // refs are done with after this
   }
   for (uint32_t k = 0; k < clusters.size(); ++k) {
     Cluster& c = clusters[k];
