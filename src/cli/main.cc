@@ -2,11 +2,21 @@
 // dispatch only; every subcommand lives in the library.
 #include <iostream>
 
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
+  // A pass grows large tables (the duplicate-key set, per-entry facts) by
+  // doubling, and frees each old one. By default glibc gives big blocks back
+  // to the kernel at once, so every doubling faults in fresh zeroed pages,
+  // which under this project's VMs costs more than the work on them. Keep
+  // freed memory for reuse instead (docs/benchmarks.md: 4-7 % of a run).
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // the largest glibc takes: bigger blocks come from the heap
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_TOP_PAD, 64 << 20);
   CLI::App app{
       "log-gardener: turns an hour of Cloud Logging warnings and errors into a tidy issue "
       "tracker.\n"
