@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <new>
+#include <type_traits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +23,22 @@ struct EntryNote {
   bool keep = true;    // false: the visitor may pass over the entry at once
   uint32_t lane = 0;
   uint64_t key = 0;
+  // Room for more of the preparer's own: a trivially copyable T of up to 40
+  // bytes, read and written through As<T>() (the gardener keeps there what
+  // it counts an entry by, so its ordered thread need not touch the entry).
+  template <typename T>
+  T& As() {
+    static_assert(sizeof(T) <= sizeof(more_) && alignof(T) <= 8 && std::is_trivially_copyable_v<T>);
+    return *std::launder(reinterpret_cast<T*>(more_));
+  }
+  template <typename T>
+  const T& As() const {
+    static_assert(sizeof(T) <= sizeof(more_) && alignof(T) <= 8 && std::is_trivially_copyable_v<T>);
+    return *std::launder(reinterpret_cast<const T*>(more_));
+  }
+
+ private:
+  alignas(8) unsigned char more_[40] = {};
 };
 
 // Per-entry work that depends on nothing but the entry: a source runs it on

@@ -78,22 +78,74 @@ uint64_t DuplicateKey(const LogEntry& e, std::string_view raw) {
   return XXH3_64bits(key.data(), key.size());
 }
 
+// What the collector counts every in-scope entry by, worked out on the
+// thread that decoded it (RunPasses' preparer; kept in EntryNote::As), so the
+// ordered thread reads these few bytes instead of the entry itself, which
+// another core wrote. Names are hashed: the collector interns them by hash
+// and reads the name only the first time.
+struct EntrySignals {
+  int64_t seconds = 0;  // the timestamp
+  int32_t nanos = 0;
+  int32_t http_status = -1;  // -1: no httpRequest
+  uint64_t instance_hash = 0, revision_hash = 0;  // labels.instanceId, resource revision_name
+  Severity severity = Severity::kDefault;
+  bool has_instance = false, has_revision = false;
+};
+
+uint64_t NameHash(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
+
+// Fills `note` for `options`' pass: whether it takes the entry, its
+// duplicate key and signals.
+void PrepareFor(const RunOptions& options, const LogEntry& e, std::string_view raw, EntryNote& note) {
+  note.set = true;
+  note.keep = InScope(options, e);
+  if (!note.keep) return;
+  note.key = DuplicateKey(e, raw);
+  EntrySignals& sig = note.As<EntrySignals>();
+  sig.seconds = e.timestamp->seconds;
+  sig.nanos = e.timestamp->nanos;
+  sig.http_status = e.http_request ? e.http_request->status : -1;
+  sig.severity = e.severity;
+  if (const std::string* inst = FindLabel(e.labels, "instanceId")) {
+    sig.has_instance = true;
+    sig.instance_hash = NameHash(*inst);
+  }
+  if (const std::string* rev = FindLabel(e.resource_labels, "revision_name")) {
+    sig.has_revision = true;
+    sig.revision_hash = NameHash(*rev);
+  }
+}
+
+// Dense ids for names by their hash (see EntrySignals); 0 is "none". The
+// name is copied once, when its id is made. Two names sharing a 64-bit hash
+// (about 1e-9 for a million names) would share an id.
+struct HashedInterner {
+  absl::flat_hash_map<uint64_t, uint32_t> ids;
+  std::vector<std::string> names{std::string()};
+  // `name` is called only for a hash not seen before.
+  template <typename NameFn>
+  uint32_t Id(uint64_t hash, NameFn name) {
+    auto [it, inserted] = ids.try_emplace(hash, static_cast<uint32_t>(names.size()));
+    if (inserted) names.emplace_back(name());
+    return it->second;
+  }
+};
+
 // Collects scoped entries into templates and compact per-entry records.
 class Collector {
  public:
   Collector(const RunOptions& options, Totals& totals) : options_(options), totals_(totals) {}
 
-  // `s.note`, when set, is RunPasses' preparer's: the scope test and the
-  // duplicate key already worked out on the decoding thread.
+  // `s.note`, when set, is RunPasses' preparer's (PrepareFor): the scope
+  // test, duplicate key and signals already worked out on the decoding
+  // thread. Below the minimum severity the entry itself is not read.
   Status Visit(const SourcedEntry& s) {
-    const LogEntry& e = s.entry;
-    uint64_t key = s.note.key;
-    if (s.note.set) {
-      if (!s.note.keep) return Status::Ok();
-    } else {
-      if (!InScope(options_, e)) return Status::Ok();
-      key = DuplicateKey(e, s.raw);
-    }
+    EntryNote local;
+    if (!s.note.set) PrepareFor(options_, s.entry, s.raw, local);
+    const EntryNote& note = s.note.set ? s.note : local;
+    if (!note.keep) return Status::Ok();
+    const uint64_t key = note.key;
+    const EntrySignals& sig = note.As<EntrySignals>();
     // The same entry twice (overlapping exports, a retried page) counts once.
     if (!seen_.insert(key).second) {
       ++totals_.duplicates_dropped;
@@ -105,30 +157,32 @@ class Collector {
       ++totals_.already_seen;
       return Status::Ok();
     }
-    if (!s.context_only && options_.edge_from && !(*e.timestamp < *options_.edge_from)) edge_keys_.push_back(key);
+    const Timestamp ts{sig.seconds, sig.nanos};
+    if (!s.context_only && options_.edge_from && !(ts < *options_.edge_from)) edge_keys_.push_back(key);
     if (!s.context_only) {
       ++totals_.in_scope;
-      ++totals_.by_severity[SeverityIndex(e.severity)];
+      ++totals_.by_severity[SeverityIndex(sig.severity)];
     }
-    const double t = static_cast<double>(e.timestamp->seconds) + e.timestamp->nanos * 1e-9;
+    const double t = static_cast<double>(ts.seconds) + ts.nanos * 1e-9;
     // Instance lifetimes and revision births are measured on every entry.
     uint32_t instance = 0, revision = 0;
-    if (const std::string* inst = FindLabel(e.labels, "instanceId")) {
-      instance = instances_.Id(*inst);
+    if (sig.has_instance) {
+      instance = instances_.Id(sig.instance_hash, [&] { return *FindLabel(s.entry.labels, "instanceId"); });
       if (instance >= instance_facts_.size()) instance_facts_.push_back({t, t, 0});
       InstanceFacts& f = instance_facts_[instance];
       f.first = std::min(f.first, t);
       f.last = std::max(f.last, t);
-      if (e.http_request && e.http_request->status >= 100 && e.http_request->status < 400) ++f.ok_requests;
+      if (sig.http_status >= 100 && sig.http_status < 400) ++f.ok_requests;
     }
-    if (e.http_request) ++requests_per_minute_[e.timestamp->seconds / 60];
-    if (const std::string* rev = FindLabel(e.resource_labels, "revision_name")) {
-      revision = revisions_.Id(*rev);
+    if (sig.http_status >= 0) ++requests_per_minute_[ts.seconds / 60];
+    if (sig.has_revision) {
+      revision = revisions_.Id(sig.revision_hash, [&] { return *FindLabel(s.entry.resource_labels, "revision_name"); });
       if (revision >= revision_first_.size()) revision_first_.push_back(t);
       revision_first_[revision] = std::min(revision_first_[revision], t);
     }
-    if (e.severity < options_.min_severity || s.context_only) return Status::Ok();
+    if (sig.severity < options_.min_severity || s.context_only) return Status::Ok();
 
+    const LogEntry& e = s.entry;
     ++totals_.selected;
     const std::string_view id = EntryId(e, s.raw, noid_);
 
@@ -136,7 +190,6 @@ class Collector {
     const uint32_t shape = Mine(e);
     if (shape >= stats_.size()) stats_.resize(shape + 1);
     TemplateStats& st = stats_[shape];
-    const Timestamp ts = *e.timestamp;
     if (st.count == 0 || ts < st.first_seen) st.first_seen = ts;
     if (st.count == 0 || st.last_seen < ts) st.last_seen = ts;
     if (st.count == 0 && MayHoldStackTrace(e.message)) {
@@ -153,11 +206,8 @@ class Collector {
     ++st.count;
     ++st.by_severity[SeverityIndex(e.severity)];
     st.max_severity = std::max(st.max_severity, e.severity);
-    if (const std::string* rev = FindLabel(e.resource_labels, "revision_name")) st.revisions.insert(*rev);
-    if (const std::string* inst = FindLabel(e.labels, "instanceId");
-        inst && st.instances.size() < Occurrences::kMaxInstances) {
-      st.instances.insert(*inst);
-    }
+    if (revision) st.revisions.insert(revisions_.names[revision]);
+    if (instance && st.instances.size() < Occurrences::kMaxInstances) st.instances.insert(instances_.names[instance]);
     if (st.sample.Offer(ts, id)) {
       st.sample.set = true;
       st.sample.timestamp = ts;
@@ -321,7 +371,8 @@ class Collector {
   std::vector<uint64_t> edge_keys_;
   std::vector<EntryFacts> facts_;      // aligned with refs_
   IdOnlyInterner traces_, clients_;
-  Interner instances_, revisions_, loggers_;
+  HashedInterner instances_, revisions_;
+  Interner loggers_;
   std::string noid_;  // a derived insertId, reused
   std::vector<InstanceFacts> instance_facts_{InstanceFacts{}};  // id 0: none
   std::vector<double> revision_first_{0.0};
@@ -595,8 +646,7 @@ StatusOr<std::vector<RunOutput>> RunPasses(const std::vector<RunOptions>& passes
       k = it->second;
     }
     note.lane = static_cast<uint32_t>(k);
-    note.keep = InScope(passes[k], e);
-    if (note.keep) note.key = DuplicateKey(e, raw);
+    PrepareFor(passes[k], e, raw, note);
   };
   uint64_t read_entries = 0, read_bytes = 0;
   for (Source* source : sources) {
