@@ -106,12 +106,16 @@ class Bytes {
 };
 
 // Parallel decoding. The calling thread frames the input into batches of
-// whole entries (framing is a byte scan; decoding is the work), decoder
-// threads turn each batch into LogEntries, and the calling thread hands the
-// batches' entries to the visitor strictly in input order. At most
-// 2 x threads batches are in flight, so memory stays bounded however large
-// the input. A decoding or visitor error stops the decoders and is returned
-// exactly as the sequential reader would return it.
+// whole entries (framing is a byte scan; decoding is the work), or for a
+// regular file just numbers ranges of it; decoder threads turn each batch
+// into LogEntries, and the calling thread hands the batches' entries to the
+// visitor strictly in input order. `threads` counts the calling thread: it
+// decodes the oldest waiting batch itself whenever it would otherwise wait
+// for one, so there are threads - 1 decoder threads (at least one) and no
+// more busy threads than cores. At most 2 x threads batches are in flight,
+// so memory stays bounded however large the input. A decoding or visitor
+// error stops the decoders and is returned exactly as the sequential reader
+// would return it.
 class ParallelReader {
  public:
   ParallelReader(unsigned threads, const std::string& name, const SourceOptions& options, SourceStats& stats,
@@ -122,7 +126,10 @@ class ParallelReader {
         visit_(visit),
         prepare_(prepare),
         max_in_flight_(2 * threads) {
-    for (unsigned k = 0; k < threads; ++k) workers_.emplace_back([this] { Work(); });
+    // The calling thread decodes too whenever it would otherwise wait (see
+    // Drain), so `threads` threads in all: one thread per core, not one more.
+    helper_.set_detail_from(options_.detail_from);
+    for (unsigned k = 1; k < std::max(threads, 2u); ++k) workers_.emplace_back([this] { Work(); });
   }
   ~ParallelReader() {
     {
@@ -308,7 +315,20 @@ class ParallelReader {
         std::unique_lock lock(mu_);
         if (order_.empty()) return Status::Ok();
         if (order_.size() <= keep && !order_.front()->decoded) return Status::Ok();
-        done_cv_.wait(lock, [&] { return order_.front()->decoded; });
+        // Waiting for the oldest batch: decode what no decoder has taken
+        // yet instead (oldest first, so usually that very batch).
+        while (!order_.front()->decoded) {
+          if (todo_.empty()) {
+            done_cv_.wait(lock);
+            continue;
+          }
+          Batch* b = todo_.front();
+          todo_.pop_front();
+          lock.unlock();
+          Decode(*b, helper_);
+          lock.lock();
+          b->decoded = true;
+        }
         head = std::move(order_.front());
         order_.pop_front();
       }
@@ -354,26 +374,31 @@ class ParallelReader {
         b = todo_.front();
         todo_.pop_front();
       }
-      if (b->range) b->failed = ReadRange(*b);
-      if (b->lines && b->failed.ok()) SplitLines(*b);
-      if (b->entries.size() < b->items.size()) b->entries.resize(b->items.size());
-      if (prepare_) b->notes.assign(b->items.size(), EntryNote());
-      for (size_t k = 0; k < b->items.size(); ++k) {
-        const Item& it = b->items[k];
-        const std::string_view text = b->data.substr(it.begin, it.size);
-        // Padded (see Bytes): parsed in place.
-        Status s = decoder.Decode(text, b->entries[k], /*padded=*/true);
-        if (!s.ok()) {
-          b->errors.emplace_back(k, std::move(s));
-        } else if (prepare_) {
-          prepare_(b->entries[k], text, b->notes[k]);
-        }
-      }
+      Decode(*b, decoder);
       {
         std::lock_guard lock(mu_);
         b->decoded = true;
       }
       done_cv_.notify_all();
+    }
+  }
+
+  // Reads (a range), splits and decodes batch b, and prepares its entries.
+  void Decode(Batch& b, EntryDecoder& decoder) {
+    if (b.range) b.failed = ReadRange(b);
+    if (b.lines && b.failed.ok()) SplitLines(b);
+    if (b.entries.size() < b.items.size()) b.entries.resize(b.items.size());
+    if (prepare_) b.notes.assign(b.items.size(), EntryNote());
+    for (size_t k = 0; k < b.items.size(); ++k) {
+      const Item& it = b.items[k];
+      const std::string_view text = b.data.substr(it.begin, it.size);
+      // Padded (see Bytes): parsed in place.
+      Status s = decoder.Decode(text, b.entries[k], /*padded=*/true);
+      if (!s.ok()) {
+        b.errors.emplace_back(k, std::move(s));
+      } else if (prepare_) {
+        prepare_(b.entries[k], text, b.notes[k]);
+      }
     }
   }
 
@@ -456,6 +481,7 @@ class ParallelReader {
   std::vector<std::unique_ptr<Batch>> free_;   // handed over; reused for their capacity
   bool stop_ = false;
   std::vector<std::thread> workers_;
+  EntryDecoder helper_;      // the calling thread's, for batches it decodes while waiting
   int fd_ = -1;              // ReadFile's
   uint64_t file_size_ = 0;
   uint64_t line_base_ = 0;  // lines before the next line-mode batch to deliver
