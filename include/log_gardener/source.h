@@ -66,9 +66,10 @@ struct SourceOptions {
   bool skip_bad_entries = false;
   // How many skip messages to keep for the report (all are counted).
   size_t max_skip_messages = 20;
-  // Threads decoding entries (0: one per core). Entries are still handed to
-  // the visitor one at a time, on the calling thread, in input order, so
-  // nothing downstream depends on this number.
+  // Threads decoding entries, the calling thread included (0: one per core;
+  // above one, the calling thread decodes whenever it would otherwise wait).
+  // Entries are still handed to the visitor one at a time, on the calling
+  // thread, in input order, so nothing downstream depends on this number.
   unsigned threads = 1;
   // Bytes per decoding batch with threads (0: 1 MiB). Tests and fuzzing use
   // small ones, so entries and lines meet batch boundaries.

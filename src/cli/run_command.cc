@@ -590,7 +590,7 @@ void AddRunOptions(CLI::App* cmd, RunFlags& f) {
                   "stdout one report after another")
       ->type_name("FILE");
   cmd->add_option("--threads", f.threads,
-                  "Threads decoding file input (default 0: one per core); the results do not depend on it");
+                  "Threads reading and decoding file input, this one included (default 0: one per core); the results do not depend on it");
   cmd->add_flag("--skip-bad-entries", f.skip_bad_entries,
                 "Count and report undecodable entries instead of stopping (exit 3)");
   cmd->add_option("--tz", f.tz, "Time zone for local times in the worklog (e.g. Europe/Berlin)");
