@@ -106,11 +106,12 @@ void PrepareFor(const RunOptions& options, const LogEntry& e, std::string_view r
   sig.nanos = e.timestamp->nanos;
   sig.http_status = e.http_request ? e.http_request->status : -1;
   sig.severity = e.severity;
-  if (const std::string* inst = FindLabel(e.labels, "instanceId")) {
+  // An empty name is no name: such entries share id 0 with unlabelled ones.
+  if (const std::string* inst = FindLabel(e.labels, "instanceId"); inst && !inst->empty()) {
     sig.has_instance = true;
     sig.instance_hash = NameHash(*inst);
   }
-  if (const std::string* rev = FindLabel(e.resource_labels, "revision_name")) {
+  if (const std::string* rev = FindLabel(e.resource_labels, "revision_name"); rev && !rev->empty()) {
     sig.has_revision = true;
     sig.revision_hash = NameHash(*rev);
   }

@@ -96,6 +96,24 @@ TEST(RunPass, ScopesByServiceWindowAndSeverity) {
   EXPECT_EQ(out.report.clusters[0].id, "c1");
 }
 
+// An empty instanceId or revision_name is no name: it is not listed as an
+// instance or revision affected, and it does not mark a deploy.
+TEST(RunPass, EmptyInstanceAndRevisionNamesAreNoNames) {
+  auto entries = Corpus();
+  for (size_t i = 0; i < entries.size(); i += 2) {
+    entries[i].labels = {{"instanceId", ""}};
+    entries[i].resource_labels[1].value = "";
+  }
+  MemoryTracker tracker;
+  RunOutput out = RunGardener(entries, tracker, nullptr);
+  ASSERT_FALSE(out.report.clusters.empty());
+  for (const Cluster& c : out.report.clusters) {
+    EXPECT_FALSE(c.instances.count("")) << c.id;
+    EXPECT_FALSE(c.revisions.count("")) << c.id;
+    EXPECT_FALSE(c.after_deploy) << c.id;
+  }
+}
+
 TEST(RunPass, ReportDoesNotDependOnInputOrder) {
   auto entries = Corpus();
   MemoryTracker t1;
