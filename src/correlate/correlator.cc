@@ -499,6 +499,22 @@ class Correlator {
     }
   }
 
+  // True when every entry is a 4xx request log and they come from at most
+  // two client addresses.
+  bool FewClientsOnly(const std::vector<uint32_t>& idx) const {
+    uint32_t clients[2] = {0, 0};
+    size_t n = 0;
+    for (uint32_t i : idx) {
+      const EntryFacts& e = in_.entries[i];
+      if (!e.request || e.status < 400 || e.status >= 500 || e.client == 0) return false;
+      if (n > 0 && clients[0] == e.client) continue;
+      if (n > 1 && clients[1] == e.client) continue;
+      if (n == 2) return false;
+      clients[n++] = e.client;
+    }
+    return n > 0;
+  }
+
   // 8. Groups born with a new revision and seen on no other.
   void Deploy() {
     if (in_.revision_first.size() < 3) return;  // id 0 unused; two revisions needed
@@ -537,6 +553,9 @@ class Correlator {
           worst = std::max(worst, in_.entries[i].severity);
         }
         if (startup * 2 >= idx.size() && !AtLeastError(worst)) continue;
+        // Nor client errors from one or two addresses: a scanner or one
+        // misbehaving caller; what a deploy breaks, it breaks for every client.
+        if (FewClientsOnly(idx)) continue;
         born.push_back(root);
       }
       if (!born.empty()) deploys_.push_back({born[0], in_.revision_names[rev]});

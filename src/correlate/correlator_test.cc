@@ -28,6 +28,11 @@ struct Builder {
     in.logger_names.push_back(std::move(name));
     return static_cast<uint32_t>(in.logger_names.size() - 1);
   }
+  uint32_t Revision(std::string name, double first) {
+    in.revision_first.push_back(first);
+    in.revision_names.push_back(std::move(name));
+    return static_cast<uint32_t>(in.revision_first.size() - 1);
+  }
   EntryFacts& Add(uint32_t tmpl, double t, Severity sev = Severity::kError) {
     EntryFacts e;
     e.tmpl = tmpl;
@@ -141,6 +146,46 @@ TEST(Correlate, CrashLoopTakesItsErrorsAndTheFailedRequests) {
   const uint32_t k = r.incident_of_entry[fatal_entry];
   EXPECT_TRUE(r.signals[k].crash_loop);
   EXPECT_EQ(r.signals[k].crashed_instances, 6u);
+}
+
+// A deploy at t=1000: the new revision's auth errors begin at once, and a
+// 404 burst from `clients` addresses begins two minutes later.
+CorrelationResult DeployWith404sFrom(int clients) {
+  Builder b;
+  const uint32_t auth = b.Template("JWT validation failed: signature has expired");
+  const uint32_t r404 = b.Template("GET /wp-login.php -> 404");
+  const uint32_t old_rev = b.Revision("svc-00041-abc", 0);
+  const uint32_t new_rev = b.Revision("svc-00042-def", 1000);
+  const uint32_t old_inst = b.Instance(0, 1000, 400);
+  const uint32_t inst = b.Instance(1000, 3600, 400);
+  b.Add(b.Template("Request served"), 10, Severity::kInfo).revision = old_rev;
+  b.in.entries.back().instance = old_inst;
+  for (int i = 0; i < 20; ++i) {
+    EntryFacts& a = b.Add(auth, 1040 + i * 100);
+    a.revision = new_rev;
+    a.instance = inst;
+    EntryFacts& q = b.Add(r404, 1120 + i * 7.3, Severity::kWarning);
+    q.revision = new_rev;
+    q.instance = inst;
+    q.request = true;
+    q.status = 404;
+    q.client = 1 + static_cast<uint32_t>(i % clients);
+  }
+  return b.Run();
+}
+
+TEST(Correlate, ADeployTiesWhatItBreaksForEveryClient) {
+  // Control: the same 404s from twenty addresses are evidence of the deploy.
+  CorrelationResult r = DeployWith404sFrom(20);
+  EXPECT_TRUE(Same(r, 1, 2));
+  std::string all;
+  for (const auto& w : r.evidence[r.incident_of_entry[1]]) all += w + "\n";
+  EXPECT_NE(all.find("deploy:"), std::string::npos) << all;
+}
+
+TEST(Correlate, AScanFromTwoAddressesIsNotDeployEvidence) {
+  CorrelationResult r = DeployWith404sFrom(2);
+  EXPECT_FALSE(Same(r, 1, 2));
 }
 
 TEST(Correlate, ResultDoesNotDependOnEntryOrder) {
