@@ -226,7 +226,8 @@ const std::vector<Key>& Keys() {
                       [](Config& c) -> std::vector<std::string>& { return c.scrub_patterns; }));
     // [correlation]
     k.push_back(Unit("correlation", "trace_share",
-                     "Trace evidence: share of one template's request traces that also hold the other...",
+                     "Trace evidence: share of one template's request traces that also hold the other (nearly all: "
+                     "one lies within the other's requests)...",
                      [](Config& c) -> double& { return c.correlation.trace_share; }));
     k.push_back(Unit("correlation", "trace_back", "... and the share the other way round.",
                      [](Config& c) -> double& { return c.correlation.trace_back; }));

@@ -74,7 +74,10 @@ struct CorrelationInput {
 
 // Thresholds, measured on generated scenarios (docs/benchmarks.md).
 struct CorrelationOptions {
-  double trace_share = 0.5;   // a template's traces that hold the other (the larger direction)
+  // A template's traces that also hold the other (the larger direction):
+  // nearly all, so one lies within the other's requests. Two problems on the
+  // same route share many requests without either being part of the other.
+  double trace_share = 0.9;
   double trace_back = 0.2;    // ... and the smaller direction
   double content_cosine = 0.5;
   double cluster_content_cosine = 0.3;

@@ -148,6 +148,34 @@ TEST(Correlate, CrashLoopTakesItsErrorsAndTheFailedRequests) {
   EXPECT_EQ(r.signals[k].crashed_instances, 6u);
 }
 
+// A slow query on a route and a crash in the same route's handler: most
+// crashing requests were also slow (the route is slow), but most slow
+// requests did not crash. Neither lies within the other: two problems.
+TEST(Correlate, TwoProblemsOnTheSameRouteStayApart) {
+  Builder b;
+  const uint32_t slow = b.Template("slow batch insert took <DURATION>");
+  const uint32_t panic = b.Template("panic recovered: runtime error: index out of range [<NUM>] with length <NUM>");
+  const uint32_t inst = b.Instance(0, 3600, 900);
+  uint32_t trace = 1;
+  for (int i = 0; i < 120; ++i, ++trace) {
+    EntryFacts& s = b.Add(slow, 100 + i * 25, Severity::kWarning);
+    s.instance = inst;
+    s.trace = trace;
+    if (i % 4 == 0) {  // 30 of the slow requests also crash
+      EntryFacts& p = b.Add(panic, 100.5 + i * 25);
+      p.instance = inst;
+      p.trace = trace;
+    }
+  }
+  for (int i = 0; i < 8; ++i, ++trace) {  // and 8 crash without being slow
+    EntryFacts& p = b.Add(panic, 130 + i * 300);
+    p.instance = inst;
+    p.trace = trace;
+  }
+  CorrelationResult r = b.Run();
+  EXPECT_FALSE(Same(r, 0, 1));
+}
+
 // A deploy at t=1000: the new revision's auth errors begin at once, and a
 // 404 burst from `clients` addresses begins two minutes later.
 CorrelationResult DeployWith404sFrom(int clients) {
