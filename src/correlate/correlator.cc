@@ -35,6 +35,46 @@ std::string Quote(const std::string& text) {
   return out;
 }
 
+// Module-qualified exception classes a template names ("redis.exceptions.
+// ConnectionError", "org.example.db.PoolExhaustedException"), without those
+// of the language runtimes (java.io..., asyncio..., System...), which many
+// unrelated problems raise.
+std::vector<std::string> QualifiedExceptions(std::string_view text) {
+  static constexpr std::string_view kRuntime[] = {
+      "java.", "javax.", "jdk.", "sun.", "kotlin.", "kotlinx.", "scala.", "System.", "Microsoft.",
+      "asyncio.", "builtins.", "concurrent.", "socket.", "ssl.", "http.", "urllib.", "json.", "os.",
+      "exceptions.", "multiprocessing.", "subprocess."};
+  std::vector<std::string> out;
+  auto ident = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!ident(text[i]) || (i > 0 && (ident(text[i - 1]) || text[i - 1] == '.' || text[i - 1] == '/'))) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && (ident(text[end]) || (text[end] == '.' && end + 1 < text.size() && ident(text[end + 1])))) {
+      ++end;
+    }
+    const std::string_view name = text.substr(i, end - i);
+    i = end;
+    const size_t dot = name.rfind('.');
+    if (dot == std::string_view::npos || !(name[0] >= 'a' && name[0] <= 'z')) continue;
+    const std::string_view cls = name.substr(dot + 1);
+    if (cls.empty() || !(cls[0] >= 'A' && cls[0] <= 'Z')) continue;
+    if (!cls.ends_with("Error") && !cls.ends_with("Exception") && !cls.ends_with("Failure")) continue;
+    if (std::any_of(std::begin(kRuntime), std::end(kRuntime), [&](std::string_view p) { return name.starts_with(p); })) {
+      continue;
+    }
+    out.emplace_back(name);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 // Union-find over templates; every merge keeps its reason.
 class Groups {
  public:
@@ -104,6 +144,7 @@ class Correlator {
   CorrelationResult Run() {
     Index();
     Stacks();
+    NamedExceptions();
     Trace();
     Client();
     Content();
@@ -169,6 +210,26 @@ class Correlator {
                                                      Quote(T(it->second)), Quote(T(t)), g));
           }
         }
+      }
+    }
+  }
+
+  // 0b. Name the same library or application exception class while both
+  // are being logged: a fallback's warning naming the exception whose
+  // traceback the failing client logs.
+  void NamedExceptions() {
+    std::map<std::string, std::vector<uint32_t>> by_name;
+    for (uint32_t t = 0; t < info_.size(); ++t) {
+      if (info_[t].entries.empty() || info_[t].request()) continue;
+      for (auto& n : QualifiedExceptions(T(t))) by_name[std::move(n)].push_back(t);
+    }
+    for (const auto& [name, ts] : by_name) {
+      for (size_t k = 1; k < ts.size(); ++k) {
+        const TemplateInfo& a = info_[ts[0]];
+        const TemplateInfo& b = info_[ts[k]];
+        if (!Overlap(a.first, a.last, b.first, b.last)) continue;
+        groups_.Union(ts[0], ts[k], fmt::format("exception: {} and {} both name {} while both are logged",
+                                                Quote(T(ts[0])), Quote(T(ts[k])), name));
       }
     }
   }

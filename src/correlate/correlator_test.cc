@@ -148,6 +148,50 @@ TEST(Correlate, CrashLoopTakesItsErrorsAndTheFailedRequests) {
   EXPECT_EQ(r.signals[k].crashed_instances, 6u);
 }
 
+// A single fallback warning names the exception class whose traceback the
+// failing client logs; with no trace or logger in common, only the name ties
+// it. A runtime exception class (asyncio's) ties nothing: many problems raise it.
+TEST(Correlate, NamingTheSameLibraryExceptionWhileBothAreLoggedMerges) {
+  Builder b;
+  const uint32_t tb = b.Template(
+      "Traceback (most recent call last):\n  File \"/usr/lib/python3.11/site-packages/redis/asyncio/connection.py\", "
+      "line 275, in connect\nredis.exceptions.ConnectionError: Error 111 connecting to <IP>:6379. Connection refused.");
+  const uint32_t fallback = b.Template(
+      "Rate limiter backend unavailable (redis.exceptions.ConnectionError) - falling back to in-memory limits for "
+      "<NUM> routes");
+  const uint32_t llm = b.Template("LLM call timed out: asyncio.exceptions.TimeoutError after <NUM> s");
+  const uint32_t db = b.Template("Query cancelled: asyncio.exceptions.TimeoutError in get_threads");
+  const uint32_t inst = b.Instance(0, 3600, 500);
+  for (int i = 0; i < 20; ++i) {
+    b.Add(tb, 600 + i * 40).instance = inst;
+    b.Add(llm, 100 + i * 170, Severity::kWarning).instance = inst;
+    b.Add(db, 150 + i * 170, Severity::kWarning).instance = inst;
+  }
+  b.Add(fallback, 1000, Severity::kWarning).instance = inst;
+  CorrelationResult r = b.Run();
+  const size_t tb_entry = 0, llm_entry = 1, db_entry = 2, fallback_entry = 60;
+  EXPECT_TRUE(Same(r, tb_entry, fallback_entry));
+  EXPECT_FALSE(Same(r, llm_entry, db_entry));
+  EXPECT_FALSE(Same(r, tb_entry, llm_entry));
+  std::string all;
+  for (const auto& w : r.evidence[r.incident_of_entry[tb_entry]]) all += w + "\n";
+  EXPECT_NE(all.find("redis.exceptions.ConnectionError"), std::string::npos) << all;
+}
+
+// ... but not when one was logged long after the other had stopped.
+TEST(Correlate, NamingTheSameExceptionHoursApartDoesNotMerge) {
+  Builder b;
+  const uint32_t early = b.Template("Payment webhook failed: stripe.error.APIConnectionError (retrying)");
+  const uint32_t late = b.Template("Refund sync aborted: stripe.error.APIConnectionError");
+  const uint32_t inst = b.Instance(0, 3600, 500);
+  for (int i = 0; i < 10; ++i) {
+    b.Add(early, 100 + i * 30).instance = inst;
+    b.Add(late, 3000 + i * 30).instance = inst;
+  }
+  CorrelationResult r = b.Run();
+  EXPECT_FALSE(Same(r, 0, 1));
+}
+
 // A slow query on a route and a crash in the same route's handler: most
 // crashing requests were also slow (the route is slow), but most slow
 // requests did not crash. Neither lies within the other: two problems.
