@@ -44,6 +44,42 @@ std::string Signature(const Cluster& c, const RenderContext& ctx) {
   return s;
 }
 
+std::string MutualNote(const MatchOptions& o) {
+  return fmt::format(" (under the full bar, but {:.0f}+ rare words and no other cluster of this run scores it as high)",
+                     o.mutual_threshold);
+}
+
+// For each cluster, the best score each issue gets from the run's other
+// clusters: a cluster that is an issue's best match needs less to claim it.
+std::vector<OtherClusterScores> OtherScores(const std::vector<Cluster>& clusters, const RenderContext& ctx,
+                                            const IssueIndex& index, const MatchOptions& o) {
+  struct Best {
+    double first = -1, second = -1;
+    size_t by = 0;
+  };
+  std::unordered_map<int64_t, Best> best;
+  for (size_t i = 0; i < clusters.size(); ++i) {
+    for (const Candidate& cand : index.Score(Signature(clusters[i], ctx), o)) {
+      Best& b = best[cand.issue];
+      if (cand.score > b.first) {
+        b.second = b.first;
+        b.first = cand.score;
+        b.by = i;
+      } else if (cand.score > b.second) {
+        b.second = cand.score;
+      }
+    }
+  }
+  std::vector<OtherClusterScores> out(clusters.size());
+  for (size_t i = 0; i < clusters.size(); ++i) {
+    for (const auto& [issue, b] : best) {
+      const double other = b.by == i ? b.second : b.first;
+      if (other >= 0) out[i][issue] = other;
+    }
+  }
+  return out;
+}
+
 // Maps the cluster's fingerprints (lead and every template's) to `issue`.
 Status MapAll(StateStore& state, const Cluster& c, int64_t issue) {
   if (issue == 0) return Status::Ok();
@@ -63,7 +99,7 @@ std::string ClaimKey(const Cluster& c) {
 
 // Fills c.action.kind/issue/rationale from the evidence. No side effects.
 void Decide(Cluster& c, const RenderContext& ctx, const IssueIndex& index,
-            std::optional<int64_t> state_issue, const ActOptions& options) {
+            std::optional<int64_t> state_issue, const OtherClusterScores& others, const ActOptions& options) {
   const std::string window = WindowText(ctx.window);
   const Issue* own = state_issue ? index.Find(*state_issue) : nullptr;
   bool via_state = own != nullptr;
@@ -96,20 +132,20 @@ void Decide(Cluster& c, const RenderContext& ctx, const IssueIndex& index,
     }
     return;
   }
-  MatchResult m = index.MatchText(Signature(c, ctx), options.match);
+  MatchResult m = index.MatchText(Signature(c, ctx), options.match, &others);
   c.action.related = m.related;
   std::string runner = m.runner_up ? "; runner-up " + DescribeCandidate(*m.runner_up) : "";
   if (m.best_open) {
     c.action.kind = ActionKind::kComment;
     c.action.issue = m.best_open->issue;
     if (const Issue* i = index.Find(m.best_open->issue)) c.action.url = i->url;
-    c.action.rationale = fmt::format("text match with open issue {}{}",
-                                     DescribeCandidate(*m.best_open), runner);
+    c.action.rationale = fmt::format("text match with open issue {}{}{}", DescribeCandidate(*m.best_open),
+                                     m.mutual ? MutualNote(options.match) : "", runner);
   } else if (m.best_closed) {
     c.action.kind = ActionKind::kRegression;
     c.action.issue = m.best_closed->issue;
-    c.action.rationale = fmt::format("only a closed issue matches: {}{}",
-                                     DescribeCandidate(*m.best_closed), runner);
+    c.action.rationale = fmt::format("only a closed issue matches: {}{}{}", DescribeCandidate(*m.best_closed),
+                                     m.mutual ? MutualNote(options.match) : "", runner);
   } else {
     c.action.kind = ActionKind::kCreate;
     c.action.rationale = fmt::format("no issue is a clear match (BM25 of {:.0f}+ rare words and {:.1f}x ahead of other topics){}",
@@ -126,8 +162,10 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
   ActStats stats;
   IssueIndex index(issues);
   const std::string window = WindowText(ctx.window);
+  const std::vector<OtherClusterScores> others = OtherScores(clusters, ctx, index, options.match);
   int filings = 0;
-  for (Cluster& c : clusters) {
+  for (size_t ci = 0; ci < clusters.size(); ++ci) {
+    Cluster& c = clusters[ci];
     const std::string key = c.fingerprint + "|" + window;
     if (state) {
       auto rec = state->FindAction(key);
@@ -162,7 +200,7 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
         state_issue = *m;
       }
     }
-    Decide(c, ctx, index, state_issue, options);
+    Decide(c, ctx, index, state_issue, others[ci], options);
     if (c.action.kind == ActionKind::kRegression) c.category = "regression";
     c.title = MakeTitle(c.category, c.priority, c.name);
     if (c.action.status == "already done") {

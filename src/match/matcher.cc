@@ -152,19 +152,14 @@ const Issue* IssueIndex::FindByFingerprint(std::string_view fingerprint) const {
   return it == by_fingerprint_.end() ? nullptr : &issues_[it->second];
 }
 
-MatchResult IssueIndex::MatchText(std::string_view text, const MatchOptions& o) const {
-  MatchResult result;
-  if (docs_.empty()) return result;
+std::vector<IssueIndex::Scored> IssueIndex::ScoreDocs(std::string_view text, const MatchOptions& o) const {
+  std::vector<Scored> scored;
+  if (docs_.empty()) return scored;
   const std::vector<std::string> query = ContentWords(text);
   const double n = static_cast<double>(docs_.size());
   double avg = 0;
   for (const Doc& d : docs_) avg += o.title_weight * d.title_length + d.body_length;
   avg = std::max(1.0, avg / n);
-  struct Scored {
-    size_t k;
-    Candidate c;
-  };
-  std::vector<Scored> scored;
   for (size_t k = 0; k < docs_.size(); ++k) {
     const Doc& d = docs_[k];
     const double dl = o.title_weight * d.title_length + d.body_length;
@@ -185,7 +180,22 @@ MatchResult IssueIndex::MatchText(std::string_view text, const MatchOptions& o) 
   std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
     return a.c.score != b.c.score ? a.c.score > b.c.score : a.c.issue < b.c.issue;
   });
+  return scored;
+}
+
+std::vector<Candidate> IssueIndex::Score(std::string_view text, const MatchOptions& o) const {
+  std::vector<Candidate> out;
+  for (Scored& s : ScoreDocs(text, o)) out.push_back(std::move(s.c));
+  return out;
+}
+
+MatchResult IssueIndex::MatchText(std::string_view text, const MatchOptions& o,
+                                  const OtherClusterScores* others) const {
+  MatchResult result;
+  const std::vector<Scored> scored = ScoreDocs(text, o);
   if (scored.empty()) return result;
+  const std::vector<std::string> query = ContentWords(text);
+  const double n = static_cast<double>(docs_.size());
   const Scored& top = scored.front();
   // One rare word's worth: the IDF of a word found in a single issue.
   const double rare = std::log(1 + (n - 1 + 0.5) / 1.5);
@@ -208,7 +218,13 @@ MatchResult IssueIndex::MatchText(std::string_view text, const MatchOptions& o) 
   for (const auto& w : tw) covered += std::binary_search(query.begin(), query.end(), w) ? 1 : 0;
   const bool titled = tw.size() >= 3 && static_cast<double>(covered) >= o.title_cover * static_cast<double>(tw.size());
   const bool high = top.c.score >= bar || (titled && top.c.score >= o.title_cover_bar * bar);
-  const bool clear = high && (!other || top.c.score >= o.margin * other->c.score);
+  const bool ahead = !other || top.c.score >= o.margin * other->c.score;
+  bool clear = high && ahead;
+  if (!clear && ahead && others && top.c.score >= o.mutual_threshold * std::max(rare, 0.5)) {
+    // No other cluster of the run scores this issue as high.
+    auto it = others->find(top.c.issue);
+    if (it == others->end() || it->second < top.c.score) clear = result.mutual = true;
+  }
   int64_t chosen = 0;
   if (clear) {
     for (const Scored* s : same) {

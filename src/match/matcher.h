@@ -11,8 +11,10 @@
 //      enough and clearly ahead of every issue about another topic (issues
 //      about the same topic as the best, by their own word overlap, are its
 //      duplicates: the open one of them gets the comment, or else the closed
-//      one is the regression's parent). Calibrated on generated scenarios
-//      (docs/benchmarks.md); a wrong comment is worse than a new issue.
+//      one is the regression's parent). When no other cluster of the run
+//      scores the best issue as high (each is about one problem), half the
+//      bar will do. Calibrated on generated scenarios (docs/benchmarks.md);
+//      a wrong comment is worse than a new issue.
 #ifndef LOG_GARDENER_MATCH_MATCHER_H_
 #define LOG_GARDENER_MATCH_MATCHER_H_
 
@@ -39,6 +41,9 @@ struct MatchOptions {
   double title_cover_bar = 0.5;
   // ... and how far ahead of the best issue about another topic it must be.
   double margin = 1.5;
+  // The bar when this cluster is the issue's best match among all the run's
+  // clusters (no other scores it as high), with the same margin.
+  double mutual_threshold = 3;
   // Two issues are about the same topic from this cosine of their words.
   double same_topic = 0.3;
   // Same-topic issues within this share of the best score are candidates.
@@ -66,7 +71,11 @@ struct MatchResult {
   std::optional<Candidate> best_closed;  // best closed issue at or above threshold
   std::optional<Candidate> runner_up;    // next best of any state, for the rationale
   std::vector<int64_t> related;          // above related_threshold, not the match
+  bool mutual = false;  // matched as the issue's best cluster of the run, under the full bar
 };
+
+// For each issue, the best score any other cluster of the run gives it.
+using OtherClusterScores = std::unordered_map<int64_t, double>;
 
 // Lower-case words of 3+ letters/digits, without stop words and placeholders.
 std::vector<std::string> Terms(std::string_view text);
@@ -89,10 +98,20 @@ class IssueIndex {
   // The gardener's own issue for this fingerprint, newest first.
   const Issue* FindByFingerprint(std::string_view fingerprint) const;
 
-  // Scores every issue against `text` (the cluster's signature).
-  MatchResult MatchText(std::string_view text, const MatchOptions& options) const;
+  // Every issue sharing enough words with `text`, best first.
+  std::vector<Candidate> Score(std::string_view text, const MatchOptions& options) const;
+
+  // Scores every issue against `text` (the cluster's signature). `others`:
+  // what the run's other clusters score each issue (nullptr: unknown).
+  MatchResult MatchText(std::string_view text, const MatchOptions& options,
+                        const OtherClusterScores* others = nullptr) const;
 
  private:
+  struct Scored {
+    size_t k;
+    Candidate c;
+  };
+  std::vector<Scored> ScoreDocs(std::string_view text, const MatchOptions& o) const;
   struct Doc {
     std::unordered_map<std::string, std::pair<double, double>> tf;  // word → (title, body) counts
     double title_length = 0, body_length = 0;

@@ -1,0 +1,99 @@
+#include "match/matcher.h"
+
+#include <gtest/gtest.h>
+
+namespace lg {
+namespace {
+
+Issue MakeIssue(int64_t number, std::string title, std::string body, std::string state = "open") {
+  Issue i;
+  i.number = number;
+  i.title = std::move(title);
+  i.body = std::move(body);
+  i.state = std::move(state);
+  return i;
+}
+
+// A tracker of issues people wrote, most about other things.
+std::vector<Issue> Tracker() {
+  return {
+      MakeIssue(1, "Dark mode toggle does not persist", "The preference resets after a reload of the settings page."),
+      MakeIssue(2, "Database migration docs are outdated",
+                "The README still describes the old alembic workflow; update the database section."),
+      MakeIssue(3, "Upgrade the frontend build to Node 20", "Node 18 leaves maintenance in April."),
+      MakeIssue(4, "Flaky test: test_thread_pagination", "Fails one run in twenty on CI with an ordering assertion."),
+      MakeIssue(5, "Backend loses its cache: Redis refusing connections",
+                "Services cannot open connections to the Memorystore instance: every attempt is refused. "
+                "Sessions fall back to memory."),
+      MakeIssue(6, "Add rate limiting to the public search endpoint", "Abuse seen last week; 429 after 60/min."),
+      MakeIssue(7, "Cloud SQL unreachable at start-up: backend times out and exits",
+                "Startup fails in the database phase with a timeout; the container exits with code 3.", "closed"),
+      MakeIssue(8, "Typo on the billing page", "\"Recieve\" should be \"Receive\"."),
+      MakeIssue(9, "Document the staging deploy process", "Write down who approves and how to roll back."),
+      MakeIssue(10, "Emails sent twice for password reset", "Users receive two identical reset emails."),
+  };
+}
+
+constexpr std::string_view kRedis =
+    "Redis reconnection attempt <NUM>/10 failed: Error 111 connecting to <IP>:6379. Connection refused.";
+
+TEST(Matcher, FindsItsOwnIssueByTheVisibleFingerprintLine) {
+  auto issues = Tracker();
+  issues.push_back(MakeIssue(11, "GCP-new-P1-Redis down", "Summary\n\n" + FingerprintLine("lg1-00ff00ff00ff00ff")));
+  IssueIndex index(issues);
+  const Issue* own = index.FindByFingerprint("lg1-00ff00ff00ff00ff");
+  ASSERT_NE(own, nullptr);
+  EXPECT_EQ(own->number, 11);
+  EXPECT_EQ(index.FindByFingerprint("lg1-0000000000000000"), nullptr);
+}
+
+TEST(Matcher, ANearMissSharingOneTopicWordDoesNotMatch) {
+  IssueIndex index(Tracker());
+  MatchResult m = index.MatchText(
+      "Database connection timeout at start-up\nasyncpg TimeoutError during _phase3_database_setup", MatchOptions{});
+  // Not the docs issue (2); the closed outage issue (7) is the only candidate.
+  EXPECT_FALSE(m.best_open.has_value());
+  if (m.best_closed) {
+    EXPECT_EQ(m.best_closed->issue, 7);
+  }
+}
+
+// The redis issue shares only a few words with the log line: under the full
+// bar, it matches only when no other cluster of the run scores it as high.
+TEST(Matcher, HalfTheBarWhenThisClusterIsTheIssuesBestMatch) {
+  IssueIndex index(Tracker());
+  MatchOptions o;
+  const std::vector<Candidate> scores = index.Score(kRedis, o);
+  ASSERT_FALSE(scores.empty());
+  EXPECT_EQ(scores[0].issue, 5);
+
+  MatchResult alone = index.MatchText(kRedis, o);
+  EXPECT_FALSE(alone.best_open.has_value()) << "score " << scores[0].score;
+
+  OtherClusterScores none;
+  MatchResult mutual = index.MatchText(kRedis, o, &none);
+  ASSERT_TRUE(mutual.best_open.has_value());
+  EXPECT_EQ(mutual.best_open->issue, 5);
+  EXPECT_TRUE(mutual.mutual);
+
+  OtherClusterScores higher{{5, scores[0].score + 1}};
+  EXPECT_FALSE(index.MatchText(kRedis, o, &higher).best_open.has_value());
+  OtherClusterScores tie{{5, scores[0].score}};
+  EXPECT_FALSE(index.MatchText(kRedis, o, &tie).best_open.has_value());
+  OtherClusterScores lower{{5, scores[0].score / 2}};
+  EXPECT_TRUE(index.MatchText(kRedis, o, &lower).best_open.has_value());
+}
+
+TEST(Matcher, AClearMatchNeedsNoHelp) {
+  IssueIndex index(Tracker());
+  MatchResult m = index.MatchText(
+      "Backend cache lost: Redis refusing connections from the Memorystore instance; sessions fall back to memory\n" +
+          std::string(kRedis),
+      MatchOptions{});
+  ASSERT_TRUE(m.best_open.has_value());
+  EXPECT_EQ(m.best_open->issue, 5);
+  EXPECT_FALSE(m.mutual);
+}
+
+}  // namespace
+}  // namespace lg
