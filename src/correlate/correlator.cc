@@ -620,12 +620,39 @@ class Correlator {
         born.push_back(root);
       }
       if (!born.empty()) deploys_.push_back({born[0], in_.revision_names[rev]});
+      // A deploy may break two things: groups answering in separate requests
+      // (both traced, no trace in common) are not tied by it.
+      std::vector<std::vector<uint32_t>> traces(born.size());
+      std::vector<bool> traced(born.size());
+      for (size_t j = 0; j < born.size(); ++j) {
+        const auto& idx = by_group[born[j]];
+        size_t n = 0;
+        for (uint32_t i : idx) {
+          if (in_.entries[i].trace == 0) continue;
+          traces[j].push_back(in_.entries[i].trace);
+          ++n;
+        }
+        traced[j] = n * 2 > idx.size();
+        std::sort(traces[j].begin(), traces[j].end());
+        traces[j].erase(std::unique(traces[j].begin(), traces[j].end()), traces[j].end());
+      }
+      auto separate = [&](size_t a, size_t b) {
+        if (!traced[a] || !traced[b]) return false;
+        std::vector<uint32_t> common;
+        std::set_intersection(traces[a].begin(), traces[a].end(), traces[b].begin(), traces[b].end(),
+                              std::back_inserter(common));
+        return common.empty();
+      };
       for (size_t j = 1; j < born.size(); ++j) {
-        groups_.Union(born[0], born[j],
-                      fmt::format("deploy: {} and {} began within {:.0f} s of revision {} and appear on no "
-                                  "other revision",
-                                  Quote(T(born[0])), Quote(T(born[j])), o_.deploy_window_s,
-                                  in_.revision_names[rev]));
+        for (size_t i = 0; i < j; ++i) {
+          if (separate(i, j)) continue;
+          groups_.Union(born[i], born[j],
+                        fmt::format("deploy: {} and {} began within {:.0f} s of revision {} and appear on no "
+                                    "other revision",
+                                    Quote(T(born[i])), Quote(T(born[j])), o_.deploy_window_s,
+                                    in_.revision_names[rev]));
+          break;
+        }
       }
     }
   }

@@ -255,6 +255,32 @@ TEST(Correlate, ADeployTiesWhatItBreaksForEveryClient) {
   EXPECT_NE(all.find("deploy:"), std::string::npos) << all;
 }
 
+// A deploy breaks the session endpoint and, separately, a page's renderer:
+// each fails in its own requests, so the deploy alone does not tie them.
+TEST(Correlate, TwoThingsADeployBrokeInSeparateRequestsStayApart) {
+  Builder b;
+  const uint32_t session = b.Template("[next-auth][error][JWT_SESSION_ERROR] decryption operation failed");
+  const uint32_t render = b.Template("Unhandled error rendering /chat/[id]: TypeError: Cannot read properties of undefined");
+  const uint32_t old_rev = b.Revision("web-00041-abc", 0);
+  const uint32_t new_rev = b.Revision("web-00042-def", 1000);
+  const uint32_t old_inst = b.Instance(0, 1000, 400);
+  const uint32_t inst = b.Instance(1000, 3600, 400);
+  b.Add(b.Template("Request served"), 10, Severity::kInfo).revision = old_rev;
+  b.in.entries.back().instance = old_inst;
+  for (int i = 0; i < 20; ++i) {
+    EntryFacts& a = b.Add(session, 1030 + i * 113);
+    a.revision = new_rev;
+    a.instance = inst;
+    a.trace = 100 + i;
+    EntryFacts& r = b.Add(render, 1090 + i * 97);
+    r.revision = new_rev;
+    r.instance = inst;
+    r.trace = 200 + i;
+  }
+  CorrelationResult r = b.Run();
+  EXPECT_FALSE(Same(r, 1, 2));
+}
+
 TEST(Correlate, AScanFromTwoAddressesIsNotDeployEvidence) {
   CorrelationResult r = DeployWith404sFrom(2);
   EXPECT_FALSE(Same(r, 1, 2));
