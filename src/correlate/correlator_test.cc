@@ -281,6 +281,32 @@ TEST(Correlate, TwoThingsADeployBrokeInSeparateRequestsStayApart) {
   EXPECT_FALSE(Same(r, 1, 2));
 }
 
+// The cause shows once per new instance at start-up: two instances, two
+// lines, yet the deploy ties them to the failures they cause.
+TEST(Correlate, AStartUpErrorOnEachNewInstanceJoinsTheDeploysFailures) {
+  Builder b;
+  const uint32_t cause = b.Template("JWT secret not configured for staging environment");
+  const uint32_t auth = b.Template("Token validation failed for request <*>: Signature verification failed");
+  const uint32_t old_rev = b.Revision("api-00041-abc", 0);
+  const uint32_t new_rev = b.Revision("api-00042-def", 1000);
+  const uint32_t old_inst = b.Instance(0, 1000, 400);
+  b.Add(b.Template("Request served"), 10, Severity::kInfo).revision = old_rev;
+  b.in.entries.back().instance = old_inst;
+  for (int k = 0; k < 2; ++k) {
+    const uint32_t inst = b.Instance(1000 + k * 200, 3600, 300);
+    EntryFacts& c = b.Add(cause, 1001 + k * 200);
+    c.revision = new_rev;
+    c.instance = inst;
+    for (int i = 0; i < 10; ++i) {
+      EntryFacts& a = b.Add(auth, 1100 + k * 200 + i * 150, Severity::kWarning);
+      a.revision = new_rev;
+      a.instance = inst;
+    }
+  }
+  CorrelationResult r = b.Run();
+  EXPECT_TRUE(Same(r, 1, 2));
+}
+
 TEST(Correlate, AScanFromTwoAddressesIsNotDeployEvidence) {
   CorrelationResult r = DeployWith404sFrom(2);
   EXPECT_FALSE(Same(r, 1, 2));
