@@ -27,6 +27,7 @@ for s in "${seeds[@]}"; do
 done
 tracker_args=()
 if [ "${TRACKER:-local}" = github ]; then
+  rm -f "$out/.port"  # a previous run's port file would be read before the server writes its own
   python3 tests/fake_github/server.py --port 0 --port-file "$out/.port" >/dev/null 2>&1 &
   server_pid=$!
   trap 'kill $server_pid 2>/dev/null || true' EXIT
