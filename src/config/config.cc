@@ -279,6 +279,10 @@ const std::vector<Key>& Keys() {
                         [](Config& c) -> double& { return c.correlation.crash_max_life_s; }));
     k.push_back(Unit("correlation", "crash_share", "... hold at least this share of a crash template's entries.",
                      [](Config& c) -> double& { return c.correlation.crash_share; }));
+    k.push_back(Seconds("correlation", "crash_onset_s",
+                        "Errors on the serving instances that begin this close to a crash loop's first entry, and "
+                        "end while it lasts, join it.",
+                        [](Config& c) -> double& { return c.correlation.crash_onset_s; }));
     k.push_back(Seconds("correlation", "death_window_s",
                         "Killed instances: entries this many seconds before the platform's error are the death...",
                         [](Config& c) -> double& { return c.correlation.death_window_s; }));

@@ -151,6 +151,7 @@ class Correlator {
     Logger();
     Timing();
     CrashLoop();
+    CrashOnset();
     Deaths();
     Deploy();
     ClusterTiming();
@@ -509,6 +510,37 @@ class Correlator {
         crash_first_ = std::min(crash_first_, e.t);
         crash_last_ = std::max(crash_last_, e.t);
       }
+    }
+  }
+
+  // 6b. Errors on the instances still serving, beginning with the crash loop
+  // and over before it is: the dependency the new instances cannot reach
+  // fails the old ones' requests too, until they are replaced.
+  void CrashOnset() {
+    if (crash_template_ == kNone) return;
+    const uint32_t crash = groups_.Find(crash_template_);
+    std::map<uint32_t, std::vector<uint32_t>> by_group;
+    for (uint32_t i = 0; i < in_.entries.size(); ++i) {
+      const EntryFacts& e = in_.entries[i];
+      if (!e.request) by_group[groups_.Find(e.tmpl)].push_back(i);
+    }
+    for (const auto& [root, idx] : by_group) {
+      if (root == crash) continue;
+      double first = 1e300, last = -1e300;
+      Severity worst = Severity::kDefault;
+      bool healthy_only = true;
+      for (uint32_t i : idx) {
+        const EntryFacts& e = in_.entries[i];
+        first = std::min(first, e.t);
+        last = std::max(last, e.t);
+        worst = std::max(worst, e.severity);
+        healthy_only = healthy_only && e.instance != 0 && !failing_[e.instance];
+      }
+      if (idx.size() < 3 || !healthy_only || !AtLeastError(worst) || std::abs(first - crash_first_) > o_.crash_onset_s || last > crash_last_) continue;
+      groups_.Union(crash, root,
+                    fmt::format("crash onset: {} began on the serving instances within {:.0f} s of the crash loop "
+                                "and ended while it lasted",
+                                Quote(T(root)), o_.crash_onset_s));
     }
   }
 

@@ -100,6 +100,9 @@ struct CorrelationOptions {
   double startup_s = 30;          // entries this soon after an instance's first are start-up
   double crash_max_life_s = 600;  // a crash-looping instance dies younger than this
   double crash_share = 0.9;       // of a template's instance entries on such instances
+  // Errors (3+) on the still-serving instances that begin within this many
+  // seconds of a crash loop's first entry and end while it lasts join it.
+  double crash_onset_s = 15;
   double death_window_s = 90;
   double death_share = 0.6;
   double deploy_window_s = 300;

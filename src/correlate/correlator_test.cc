@@ -312,6 +312,39 @@ TEST(Correlate, AScanFromTwoAddressesIsNotDeployEvidence) {
   EXPECT_FALSE(Same(r, 1, 2));
 }
 
+// New instances crash-loop on a database they cannot reach; the instances
+// still serving fail their requests on it from the same moment until they
+// are replaced. `offset`: when those errors begin, after the crash loop's first.
+CorrelationResult CrashLoopWithServingErrorsAt(double offset) {
+  Builder b;
+  const uint32_t fatal = b.Template("TimeoutError in _phase3_database_setup");
+  const uint32_t exit3 = b.Template("Container called exit(<NUM>).");
+  const uint32_t session = b.Template("Database session error in get_request_scoped_db_session: connection was closed");
+  const uint32_t serving = b.Instance(0, 3600, 800);
+  for (int i = 0; i < 6; ++i) {
+    const double t0 = 1000 + i * 120;
+    const uint32_t inst = b.Instance(t0, t0 + 40, 0);
+    b.Add(fatal, t0 + 30).instance = inst;
+    EntryFacts& x = b.Add(exit3, t0 + 31, Severity::kWarning);
+    x.instance = inst;
+    x.platform = true;
+  }
+  for (int i = 0; i < 5; ++i) b.Add(session, 1030 + offset + i * 9).instance = serving;
+  return b.Run();
+}
+
+TEST(Correlate, ErrorsOnServingInstancesThatBeginWithACrashLoopJoinIt) {
+  CorrelationResult r = CrashLoopWithServingErrorsAt(-8);
+  const size_t fatal_entry = 0, session_entry = 12;
+  EXPECT_TRUE(Same(r, fatal_entry, session_entry));
+  std::string all;
+  for (const auto& w : r.evidence[r.incident_of_entry[fatal_entry]]) all += w + "\n";
+  EXPECT_NE(all.find("crash onset:"), std::string::npos) << all;
+  // Beginning minutes later, they are something else.
+  CorrelationResult later = CrashLoopWithServingErrorsAt(200);
+  EXPECT_FALSE(Same(later, fatal_entry, session_entry));
+}
+
 TEST(Correlate, ResultDoesNotDependOnEntryOrder) {
   Builder b;
   const uint32_t a = b.Template("Redis operation failed");
