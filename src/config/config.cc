@@ -247,6 +247,9 @@ const std::vector<Key>& Keys() {
                         [](Config& c) -> double& { return c.correlation.logger_cooccur_s; }));
     k.push_back(Unit("correlation", "logger_cooccur_hit", "... for at least this share of the smaller one's entries.",
                      [](Config& c) -> double& { return c.correlation.logger_cooccur_hit; }));
+    k.push_back(Number("correlation", "logger_lift",
+                       "... and this many times more often than chance (the share of their instances' lives near the other's entries).",
+                       [](Config& c) -> double& { return c.correlation.logger_lift; }));
     k.push_back(Seconds("correlation", "timing_window_s", "Timing evidence: entries this close count as together.",
                         [](Config& c) -> double& { return c.correlation.timing_window_s; }));
     k.push_back(Unit("correlation", "timing_hit", "Timing: share of one template's entries near the other's...",
@@ -274,6 +277,9 @@ const std::vector<Key>& Keys() {
     k.push_back(Seconds("correlation", "startup_s",
                         "Entries this soon after an instance's first entry are start-up noise for timing.",
                         [](Config& c) -> double& { return c.correlation.startup_s; }));
+    k.push_back(Unit("correlation", "startup_heavy",
+                     "A group with more than this share of its app entries at start-up (a crash loop's) gives no timing evidence between groups.",
+                     [](Config& c) -> double& { return c.correlation.startup_heavy; }));
     k.push_back(Seconds("correlation", "crash_max_life_s",
                         "Crash loop: instances that never served a request and lived less than this...",
                         [](Config& c) -> double& { return c.correlation.crash_max_life_s; }));

@@ -373,7 +373,9 @@ class Correlator {
           // A logger may write about several problems: its templates must
           // also turn up together (same instance, close in time).
           const double h = CoHitSmaller(ts[i], ts[j], o_.logger_cooccur_s);
-          if (h >= o_.logger_cooccur_hit) {
+          // ... more often than chance: a storm filling its instances' whole
+          // lives is "near" anything else they log.
+          if (h >= o_.logger_cooccur_hit && h >= o_.logger_lift * ChanceSmaller(ts[i], ts[j], o_.logger_cooccur_s)) {
             groups_.Union(ts[i], ts[j], fmt::format("logger: {} and {} are written by the same logger `{}` and "
                                                     "{:.0f}% of the time within {:.0f} s on one instance",
                                                     Quote(T(ts[i])), Quote(T(ts[j])), in_.logger_names[logger],
@@ -401,6 +403,41 @@ class Correlator {
       if (lo != arr->end() && *lo <= e.t + w) ++hit;
     }
     return static_cast<double>(hit) / static_cast<double>(info_[a].entries.size());
+  }
+
+  // What CoHitSmaller would be by chance: the mean, over the smaller
+  // template's entries, of the share of their instance's life within ±w of
+  // the larger one's entries.
+  double ChanceSmaller(uint32_t a, uint32_t b, double w) {
+    if (info_[a].entries.size() > info_[b].entries.size()) std::swap(a, b);
+    if (info_[a].entries.empty()) return 0;
+    const auto& ib = ByInstance(b);
+    std::map<uint32_t, double> cover;
+    double sum = 0;
+    for (uint32_t i : info_[a].entries) {
+      const uint32_t inst = in_.entries[i].instance;
+      auto [it, inserted] = cover.try_emplace(inst, 0.0);
+      if (inserted) {
+        auto times = ib.find(inst == 0 ? kAllInstances : inst);
+        if (times != ib.end()) {
+          // The instance's life, or the window for entries with no instance.
+          double lo = times->second.front(), hi = lo + o_.window_s;
+          if (inst != 0 && inst < in_.instances.size()) {
+            lo = in_.instances[inst].first;
+            hi = in_.instances[inst].last;
+          }
+          double total = 0, end = lo;
+          for (double x : times->second) {
+            const double s0 = std::max({lo, x - w, end}), s1 = std::min(hi, x + w);
+            if (s1 > s0) total += s1 - s0;
+            end = std::max(end, s1);
+          }
+          it->second = std::min(1.0, total / std::max(hi - lo, 2 * w));
+        }
+      }
+      sum += it->second;
+    }
+    return sum / static_cast<double>(info_[a].entries.size());
   }
 
   static constexpr uint32_t kAllInstances = 0xfffffffeu;
@@ -692,14 +729,24 @@ class Correlator {
   // 9. Whole groups that fire together.
   void ClusterTiming() {
     std::map<uint32_t, Times> times;
+    std::map<uint32_t, size_t> startup;
     for (const EntryFacts& e : in_.entries) {
-      if (!e.request && !Startup(e)) times[groups_.Find(e.tmpl)].t.push_back(e.t);
+      if (e.request) continue;
+      const uint32_t r = groups_.Find(e.tmpl);
+      if (Startup(e)) {
+        ++startup[r];
+      } else {
+        times[r].t.push_back(e.t);
+      }
     }
     std::vector<uint32_t> roots;
     std::map<uint32_t, double> cover;
     for (auto& [r, tm] : times) {
       std::sort(tm.t.begin(), tm.t.end());
-      if (tm.t.size() >= 2) {
+      // A group logged mostly at start-up (a crash loop's) times itself by
+      // its instances' boots: the few lines after say nothing.
+      const double n = static_cast<double>(tm.t.size());
+      if (tm.t.size() >= 2 && n > (1 - o_.startup_heavy) * (n + static_cast<double>(startup[r]))) {
         roots.push_back(r);
         cover[r] = tm.Cover(o_.timing_window_s, o_.window_s);
       }

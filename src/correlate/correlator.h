@@ -12,7 +12,8 @@
 //                   over stemmed words and engineering synonyms), active at
 //                   overlapping times;
 //   4. logger     — templates written by the same named logger that also
-//                   turn up together (same instance, seconds apart);
+//                   turn up together (same instance, seconds apart), more
+//                   often than chance;
 //   5. timing     — templates that fire together outside instance start-up,
 //                   far more often than chance (lift over the time they cover);
 //   6. crash loop — error templates (and platform messages) found only on
@@ -85,6 +86,7 @@ struct CorrelationOptions {
   double logger_share = 0.8;     // of a template's entries from its main logger
   double logger_cooccur_s = 30;  // ... and its templates turn up together within this
   double logger_cooccur_hit = 0.3;
+  double logger_lift = 2;  // ... that many times more often than chance
   double timing_window_s = 15;
   double timing_hit = 0.7;
   double timing_hit_back = 0.3;
@@ -98,6 +100,9 @@ struct CorrelationOptions {
   double episode_slack_s = 60;      // start and stop this close
   double episode_slack_share = 0.1; // ... relative to their joint length
   double startup_s = 30;          // entries this soon after an instance's first are start-up
+  // A group with more than this share of its app entries at start-up (a crash
+  // loop's) gives no timing evidence between groups: its boots set its times.
+  double startup_heavy = 0.5;
   double crash_max_life_s = 600;  // a crash-looping instance dies younger than this
   double crash_share = 0.9;       // of a template's instance entries on such instances
   // Errors (3+) on the still-serving instances that begin within this many

@@ -73,6 +73,56 @@ TEST(Correlate, TwoProblemsInTheSameMinuteStayApart) {
   EXPECT_FALSE(Same(r, 0, 1));
 }
 
+TEST(Correlate, AStormFillingItsInstancesIsNotEvidenceForItsLoggersOtherLines) {
+  // One logger writes an auth failure every few seconds on every instance and,
+  // now and then, a database session error: every one of those is "within
+  // 30 s" of a storm line, but no more than any moment of the instances' lives.
+  Builder b;
+  const uint32_t storm = b.Template("CRITICAL_AUTH_FAILURE: <NUM> 'Not authenticated' error detected");
+  const uint32_t db = b.Template("Database session error in get_request_scoped_db_session: InterfaceError");
+  const uint32_t deps = b.Logger("app.dependencies");
+  const uint32_t inst[2] = {b.Instance(0, 3600, 500), b.Instance(0, 3600, 500)};
+  for (int i = 0; i < 1400; ++i) {
+    EntryFacts& e = b.Add(storm, 10 + i * 2.5, Severity::kCritical);
+    e.instance = inst[i % 2];
+    e.logger = deps;
+  }
+  for (int i = 0; i < 12; ++i) {
+    EntryFacts& e = b.Add(db, 300 + i * 271);
+    e.instance = inst[i % 2];
+    e.logger = deps;
+  }
+  CorrelationResult r = b.Run();
+  EXPECT_FALSE(Same(r, 0, 1400));
+}
+
+TEST(Correlate, ACrashLoopsBootTimesAreNotTimingEvidence) {
+  // A crash loop logs at its instances' boots; two of them linger past
+  // start-up. A warning burst elsewhere covers those two moments: chance,
+  // since the crash loop's times are set by its boots.
+  Builder b;
+  const uint32_t fatal = b.Template("TimeoutError in _phase3_database_setup");
+  const uint32_t failed = b.Template("Application startup failed. Exiting.");
+  const uint32_t exit3 = b.Template("Container called exit(<NUM>).");
+  const uint32_t reconnect = b.Template("Redis reconnection attempt <NUM>/<NUM> failed: Error <NUM>");
+  const uint32_t serving = b.Instance(0, 3600, 800);
+  for (int i = 0; i < 6; ++i) {
+    const double t0 = 1000 + i * 100;
+    const double end = t0 + (i < 2 ? 35 : 25);
+    const uint32_t inst = b.Instance(t0, end, 0);
+    b.Add(fatal, t0 + 2).instance = inst;
+    b.Add(failed, t0 + 5).instance = inst;
+    EntryFacts& x = b.Add(exit3, end, Severity::kWarning);
+    x.instance = inst;
+    x.platform = true;
+  }
+  const size_t first_reconnect = b.in.entries.size();
+  for (int i = 0; i <= 40; ++i) b.Add(reconnect, 1000 + i * 10, Severity::kWarning).instance = serving;
+  CorrelationResult r = b.Run();
+  EXPECT_TRUE(Same(r, 0, 2));  // the crash loop is one incident
+  EXPECT_FALSE(Same(r, 0, first_reconnect));
+}
+
 TEST(Correlate, OneProblemAcrossFiveTemplatesMerges) {
   Builder b;
   // A request interceptor: the app error, its traceback and the 500 share a trace.
