@@ -125,6 +125,24 @@ IssueIndex::IssueIndex(std::vector<Issue> issues) : issues_(std::move(issues)) {
   }
 }
 
+// IDF-weighted share of the smaller candidate's matched words that the other
+// matched too: two issues found through the same words of the query.
+double IssueIndex::SameMatch(const Candidate& a, const Candidate& b) const {
+  const double n = static_cast<double>(docs_.size());
+  auto idf = [&](const std::string& w) {
+    auto it = df_.find(w);
+    return std::log((n + 1) / ((it == df_.end() ? 0 : static_cast<double>(it->second)) + 0.5));
+  };
+  double wa = 0, wb = 0, both = 0;
+  for (const auto& w : a.shared_terms) wa += idf(w);
+  for (const auto& w : b.shared_terms) {
+    wb += idf(w);
+    if (std::find(a.shared_terms.begin(), a.shared_terms.end(), w) != a.shared_terms.end()) both += idf(w);
+  }
+  const double m = std::min(wa, wb);
+  return m > 0 ? both / m : 0;
+}
+
 double IssueIndex::Cosine(size_t a, size_t b) const {
   const double n = static_cast<double>(docs_.size());
   auto idf = [&](const std::string& w) {
@@ -205,7 +223,7 @@ MatchResult IssueIndex::MatchText(std::string_view text, const MatchOptions& o,
   std::vector<const Scored*> same;
   const Scored* other = nullptr;
   for (const Scored& s : scored) {
-    if (s.k == top.k || Cosine(top.k, s.k) >= o.same_topic) {
+    if (s.k == top.k || Cosine(top.k, s.k) >= o.same_topic || SameMatch(top.c, s.c) >= o.same_words) {
       same.push_back(&s);
     } else if (!other) {
       other = &s;

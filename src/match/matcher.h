@@ -44,8 +44,12 @@ struct MatchOptions {
   // The bar when this cluster is the issue's best match among all the run's
   // clusters (no other scores it as high), with the same margin.
   double mutual_threshold = 3;
-  // Two issues are about the same topic from this cosine of their words.
+  // Two issues are about the same topic from this cosine of their words, or
+  // when the query found them through the same words (this IDF-weighted
+  // share of the smaller one's matched words): two people describing one
+  // problem differently still quote the same log words.
   double same_topic = 0.3;
+  double same_words = 0.5;
   // Same-topic issues within this share of the best score are candidates.
   double keep = 0.6;
   // At least this many distinct shared words.
@@ -119,6 +123,7 @@ class IssueIndex {
     std::vector<std::string> title_words;  // sorted unique
   };
   double Cosine(size_t a, size_t b) const;
+  double SameMatch(const Candidate& a, const Candidate& b) const;
   std::vector<Issue> issues_;
   std::vector<Doc> docs_;
   std::unordered_map<std::string, size_t> df_;

@@ -95,5 +95,31 @@ TEST(Matcher, AClearMatchNeedsNoHelp) {
   EXPECT_FALSE(m.mutual);
 }
 
+// Two people wrote up the same outage in different words, one issue closed
+// and one still open; both quote the log line. The query finds both through
+// the same words: the open one gets the comment, not a regression of the
+// closed one.
+TEST(Matcher, IssuesFoundThroughTheSameLogWordsAreOneTopic) {
+  auto issues = Tracker();
+  issues.push_back(MakeIssue(
+      12, "GCP-other-P1-intermittent-connection-refused-to-redis-after-vpc",
+      "## Summary\nDuring the outage window the cache layer was gone and the readiness check reported graceful "
+      "degradation.\n\n## Evidence\nRedis reconnection attempt 7/10 failed: Error 111 connecting to "
+      "10.8.4.150:6379. Connection refused.\n\nResolved by restoring the firewall rule for the VPC connector.",
+      "closed"));
+  issues.push_back(MakeIssue(
+      13, "Intermittent 'Connection refused' to Redis after VPC changes",
+      "Sessions and rate limits fall back to memory, latency goes up and per-instance limits drift.\n\n"
+      "From the staging logs:\nRedis reconnection attempt 3/10 failed: Error 111 connecting to 10.8.2.19:6379. "
+      "Connection refused."));
+  IssueIndex index(issues);
+  const std::string query = std::string(kRedis) + "\nRedis readiness: graceful degradation";
+  MatchOptions o;
+  OtherClusterScores none;  // the run's only cluster about Redis
+  MatchResult m = index.MatchText(query, o, &none);
+  ASSERT_TRUE(m.best_open.has_value());
+  EXPECT_EQ(m.best_open->issue, 13);
+}
+
 }  // namespace
 }  // namespace lg
