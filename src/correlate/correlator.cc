@@ -417,27 +417,29 @@ class Correlator {
     for (uint32_t i : info_[a].entries) {
       const uint32_t inst = in_.entries[i].instance;
       auto [it, inserted] = cover.try_emplace(inst, 0.0);
-      if (inserted) {
-        auto times = ib.find(inst == 0 ? kAllInstances : inst);
-        if (times != ib.end()) {
-          // The instance's life, or the window for entries with no instance.
-          double lo = times->second.front(), hi = lo + o_.window_s;
-          if (inst != 0 && inst < in_.instances.size()) {
-            lo = in_.instances[inst].first;
-            hi = in_.instances[inst].last;
-          }
-          double total = 0, end = lo;
-          for (double x : times->second) {
-            const double s0 = std::max({lo, x - w, end}), s1 = std::min(hi, x + w);
-            if (s1 > s0) total += s1 - s0;
-            end = std::max(end, s1);
-          }
-          it->second = std::min(1.0, total / std::max(hi - lo, 2 * w));
-        }
-      }
+      if (inserted) it->second = CoverOnInstance(ib, inst, w);
       sum += it->second;
     }
     return sum / static_cast<double>(info_[a].entries.size());
+  }
+
+  // Share of an instance's life (the window for entries with no instance)
+  // within ±w of a template's entries there, from ByInstance().
+  double CoverOnInstance(const std::map<uint32_t, std::vector<double>>& by_instance, uint32_t inst, double w) const {
+    auto times = by_instance.find(inst == 0 ? kAllInstances : inst);
+    if (times == by_instance.end()) return 0;
+    double lo = times->second.front(), hi = lo + o_.window_s;
+    if (inst != 0 && inst < in_.instances.size()) {
+      lo = in_.instances[inst].first;
+      hi = in_.instances[inst].last;
+    }
+    double total = 0, end = lo;
+    for (double x : times->second) {
+      const double s0 = std::max({lo, x - w, end}), s1 = std::min(hi, x + w);
+      if (s1 > s0) total += s1 - s0;
+      end = std::max(end, s1);
+    }
+    return std::min(1.0, total / std::max(hi - lo, 2 * w));
   }
 
   static constexpr uint32_t kAllInstances = 0xfffffffeu;

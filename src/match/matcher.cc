@@ -125,35 +125,37 @@ IssueIndex::IssueIndex(std::vector<Issue> issues) : issues_(std::move(issues)) {
   }
 }
 
+// How rare a word is among the issues (smoothed: a word of no issue is rarest).
+double IssueIndex::Idf(const std::string& w) const {
+  const double n = static_cast<double>(docs_.size());
+  auto it = df_.find(w);
+  return std::log((n + 1) / ((it == df_.end() ? 0 : static_cast<double>(it->second)) + 0.5));
+}
+
 // IDF-weighted share of the smaller candidate's matched words that the other
 // matched too: two issues found through the same words of the query.
 double IssueIndex::SameMatch(const Candidate& a, const Candidate& b) const {
-  const double n = static_cast<double>(docs_.size());
-  auto idf = [&](const std::string& w) {
-    auto it = df_.find(w);
-    return std::log((n + 1) / ((it == df_.end() ? 0 : static_cast<double>(it->second)) + 0.5));
-  };
   double wa = 0, wb = 0, both = 0;
-  for (const auto& w : a.shared_terms) wa += idf(w);
+  for (const auto& w : a.shared_terms) wa += Idf(w);
   for (const auto& w : b.shared_terms) {
-    wb += idf(w);
-    if (std::find(a.shared_terms.begin(), a.shared_terms.end(), w) != a.shared_terms.end()) both += idf(w);
+    wb += Idf(w);
+    if (std::find(a.shared_terms.begin(), a.shared_terms.end(), w) != a.shared_terms.end()) both += Idf(w);
   }
   const double m = std::min(wa, wb);
   return m > 0 ? both / m : 0;
 }
 
 double IssueIndex::Cosine(size_t a, size_t b) const {
-  const double n = static_cast<double>(docs_.size());
-  auto idf = [&](const std::string& w) {
-    auto it = df_.find(w);
-    return std::log((n + 1) / ((it == df_.end() ? 0 : static_cast<double>(it->second)) + 0.5));
-  };
   double dot = 0, na = 0, nb = 0;
-  for (const auto& w : docs_[a].words) na += idf(w) * idf(w);
+  auto squared = [&](const std::string& w) {
+    const double f = Idf(w);
+    return f * f;
+  };
+  for (const auto& w : docs_[a].words) na += squared(w);
   for (const auto& w : docs_[b].words) {
-    nb += idf(w) * idf(w);
-    if (std::binary_search(docs_[a].words.begin(), docs_[a].words.end(), w)) dot += idf(w) * idf(w);
+    const double f = squared(w);
+    nb += f;
+    if (std::binary_search(docs_[a].words.begin(), docs_[a].words.end(), w)) dot += f;
   }
   return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0;
 }

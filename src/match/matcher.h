@@ -122,6 +122,7 @@ class IssueIndex {
     std::vector<std::string> words;  // sorted unique
     std::vector<std::string> title_words;  // sorted unique
   };
+  double Idf(const std::string& word) const;
   double Cosine(size_t a, size_t b) const;
   double SameMatch(const Candidate& a, const Candidate& b) const;
   std::vector<Issue> issues_;
