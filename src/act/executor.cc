@@ -1,5 +1,8 @@
 #include "act/executor.h"
 
+#include <string_view>
+#include <unordered_set>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -160,6 +163,16 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
                                 const std::vector<Issue>& issues, Tracker& tracker,
                                 StateStore* state, const ActOptions& options) {
   ActStats stats;
+  {
+    // The journal, the filing claim and the issue's fingerprint line are all
+    // keyed by the fingerprint: two clusters sharing one would share an issue.
+    std::unordered_set<std::string_view> seen;
+    for (const Cluster& c : clusters) {
+      if (!seen.insert(c.fingerprint).second) {
+        return Status::Internal(fmt::format("two clusters share the fingerprint {}", c.fingerprint));
+      }
+    }
+  }
   IssueIndex index(issues);
   const std::string window = WindowText(ctx.window);
   const std::vector<OtherClusterScores> others = OtherScores(clusters, ctx, index, options.match);

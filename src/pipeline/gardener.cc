@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
@@ -439,6 +440,15 @@ std::vector<Cluster> BuildClusters(const CorrelationResult& cr, const Correlatio
     }
     c.entry_ids.push_back(std::move(r.insert_id));  // refs are done with after this
   }
+  // A template whose entries went to several clusters (a request log split
+  // between a crash loop and a death) names none of them: each cluster's
+  // fingerprint must be its own, or two incidents share one journal entry
+  // and one issue.
+  std::vector<uint32_t> clusters_of(templates.size(), 0);
+  for (const auto& m : per_template) {
+    for (const auto& [t, n] : m) ++clusters_of[t];
+  }
+  absl::flat_hash_set<std::string> fingerprints_used;
   for (uint32_t k = 0; k < clusters.size(); ++k) {
     Cluster& c = clusters[k];
     for (const auto& [t, n] : per_template[k]) {
@@ -469,15 +479,38 @@ std::vector<Cluster> BuildClusters(const CorrelationResult& cr, const Correlatio
         if (c.sample.Offer(s.timestamp, s.insert_id)) c.sample = s;
       }
     }
-    // The fingerprint: the most severe, then most frequent template's id;
-    // every template's fingerprint is kept so a later run finds the issue
-    // through any of them.
-    uint32_t lead = c.templates.front();
+    // The fingerprint: the id of the most severe, then most frequent template
+    // of this cluster alone; every such template's fingerprint is kept so a
+    // later run finds the issue through any of them. Only when every
+    // template is shared: the first shared one no earlier cluster is named by,
+    // else a hash of all of them.
+    std::optional<uint32_t> lead;
     for (uint32_t t : c.templates) {
-      if (stats[t].max_severity > stats[lead].max_severity) lead = t;
+      if (clusters_of[t] == 1 && (!lead || stats[t].max_severity > stats[*lead].max_severity)) lead = t;
     }
-    c.fingerprint = FormatFingerprint(templates[lead].id);
-    for (uint32_t t : c.templates) c.member_fingerprints.push_back(FormatFingerprint(templates[t].id));
+    if (lead) {
+      c.fingerprint = FormatFingerprint(templates[*lead].id);
+    } else {
+      std::vector<uint32_t> by_severity = c.templates;
+      std::stable_sort(by_severity.begin(), by_severity.end(),
+                       [&](uint32_t a, uint32_t b) { return stats[a].max_severity > stats[b].max_severity; });
+      for (uint32_t t : by_severity) {
+        if (!fingerprints_used.contains(FormatFingerprint(templates[t].id))) {
+          c.fingerprint = FormatFingerprint(templates[t].id);
+          break;
+        }
+      }
+      if (c.fingerprint.empty()) {
+        std::vector<uint64_t> ids;
+        for (uint32_t t : c.templates) ids.push_back(templates[t].id);
+        std::sort(ids.begin(), ids.end());
+        c.fingerprint = FormatFingerprint(XXH3_64bits(ids.data(), ids.size() * sizeof(uint64_t)));
+      }
+    }
+    fingerprints_used.insert(c.fingerprint);
+    for (uint32_t t : c.templates) {
+      if (clusters_of[t] == 1) c.member_fingerprints.push_back(FormatFingerprint(templates[t].id));
+    }
     std::sort(c.member_fingerprints.begin(), c.member_fingerprints.end());
     c.evidence = cr.evidence[k];
     const IncidentSignals& sig = cr.signals[k];

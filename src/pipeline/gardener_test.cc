@@ -197,6 +197,65 @@ TEST(RunPass, SecondRunOfTheSameWindowChangesNothing) {
   EXPECT_EQ(third.report.already_done, 3);
 }
 
+// A crash loop on new instances while a serving instance is killed for its
+// memory: the same 503 request log falls in both, so its template is split
+// between two clusters and must name neither.
+std::vector<LogEntry> CrashLoopAndDeathSharingARequestLog() {
+  std::vector<LogEntry> v;
+  auto on = [](LogEntry e, std::string instance, int second, std::string log = "stderr") {
+    e.labels = {{"instanceId", std::move(instance)}};
+    e.timestamp = Timestamp{e.timestamp->seconds + second, 0};
+    e.log_name = "projects/p/logs/run.googleapis.com%2F" + log;
+    return e;
+  };
+  auto request = [&](std::string id, int minute, std::string instance, int status, int second) {
+    LogEntry e = Entry(std::move(id), minute, status >= 500 ? Severity::kError : Severity::kInfo,
+                       "The request failed because either the HTTP response was malformed or connection to the "
+                       "instance had an error.");
+    if (status < 500) e.message = "GET /api/items → 200";
+    e.http_request = HttpRequest{};
+    e.http_request->method = "GET";
+    e.http_request->url = "https://api.example.com/api/items";
+    e.http_request->status = status;
+    return on(std::move(e), std::move(instance), second, "requests");
+  };
+  for (int k = 0; k < 6; ++k) {  // new instances that die at boot
+    const std::string inst = fmt::format("boot{}", k);
+    v.push_back(on(Entry(fmt::format("m{}", k), 5 + 3 * k, Severity::kError,
+                         "ModuleNotFoundError: No module named 'payments.client'"), inst, 1));
+    v.push_back(request(fmt::format("b{}", k), 5 + 3 * k, inst, 503, 2));
+  }
+  for (int m = 0; m < 40; ++m) v.push_back(request(fmt::format("ok{}", m), m, "serving", 200, 0));
+  for (int k = 0; k < 3; ++k) v.push_back(request(fmt::format("k{}", k), 40, "serving", 503, 10 + k));
+  v.push_back(on(Entry("oom", 40, Severity::kError,
+                       "Memory limit of 1024 MiB exceeded with 1031 MiB used. Consider increasing the memory limit."),
+                 "serving", 20, "varlog%2Fsystem"));
+  return v;
+}
+
+TEST(RunPass, ClustersSharingATemplateHaveTheirOwnFingerprintsAndIssues) {
+  MemoryTracker tracker;
+  MemoryStateStore state;
+  RunOutput out = RunGardener(CrashLoopAndDeathSharingARequestLog(), tracker, &state);
+  ASSERT_EQ(out.report.clusters.size(), 2u);
+  const Cluster& a = out.report.clusters[0];
+  const Cluster& b = out.report.clusters[1];
+  EXPECT_NE(a.fingerprint, b.fingerprint);
+  EXPECT_EQ(tracker.creates, 2);
+  EXPECT_EQ(out.report.already_done, 0);
+  EXPECT_NE(a.action.new_issue, b.action.new_issue);
+  // The shared template's fingerprint maps to neither issue.
+  for (const Cluster& c : out.report.clusters) {
+    for (const std::string& fp : c.member_fingerprints) {
+      const auto& other = &c == &a ? b : a;
+      EXPECT_EQ(std::count(other.member_fingerprints.begin(), other.member_fingerprints.end(), fp), 0) << fp;
+    }
+  }
+  // A rerun of the window files nothing more.
+  RunGardener(CrashLoopAndDeathSharingARequestLog(), tracker, &state);
+  EXPECT_EQ(tracker.creates, 2);
+}
+
 TEST(RunPass, NextWindowCommentsOnOwnIssueOnce) {
   MemoryTracker tracker;
   MemoryStateStore state;
