@@ -289,6 +289,10 @@ const std::vector<Key>& Keys() {
                         "Errors on the serving instances that begin this close to a crash loop's first entry, and "
                         "end while it lasts, join it.",
                         [](Config& c) -> double& { return c.correlation.crash_onset_s; }));
+    k.push_back(Seconds("correlation", "death_after_s",
+                        "A platform error is an instance's death when nothing at the minimum severity follows it "
+                        "there, and nothing at all more than this many seconds later.",
+                        [](Config& c) -> double& { return c.correlation.death_after_s; }));
     k.push_back(Seconds("correlation", "death_window_s",
                         "Killed instances: entries this many seconds before the platform's error are the death...",
                         [](Config& c) -> double& { return c.correlation.death_window_s; }));

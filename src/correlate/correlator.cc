@@ -597,7 +597,7 @@ class Correlator {
     for (uint32_t i = 1; i < in_.instances.size(); ++i) {
       if (last[i] == kNone || failing_[i]) continue;
       const EntryFacts& e = in_.entries[last[i]];
-      if (e.platform && AtLeastError(e.severity) && in_.instances[i].last - e.t <= 1.0) {
+      if (e.platform && AtLeastError(e.severity) && in_.instances[i].last - e.t <= o_.death_after_s) {
         death_[i] = {e.t, e.tmpl};
         terminal.push_back(e.tmpl);
         killed_by_template_[e.tmpl] += 1;

@@ -19,7 +19,8 @@
 //   6. crash loop — error templates (and platform messages) found only on
 //                   instances that never served a request and died young;
 //   7. death      — templates concentrated in the last seconds of instances
-//                   whose last word was a platform error (killed: OOM…);
+//                   whose last word was a platform error (killed: OOM…),
+//                   give or take work in flight finishing;
 //   8. deploy     — groups whose every entry is on a new revision and that
 //                   began within minutes of its first appearance;
 //   9. cluster timing and content, as 5 and 3 between whole groups;
@@ -108,6 +109,10 @@ struct CorrelationOptions {
   // Errors (3+) on the still-serving instances that begin within this many
   // seconds of a crash loop's first entry and end while it lasts join it.
   double crash_onset_s = 15;
+  // A platform error is an instance's death when it is the instance's last
+  // entry at the minimum severity or above, and the instance logs nothing at
+  // all more than this many seconds after it (work in flight finishing).
+  double death_after_s = 10;
   double death_window_s = 90;
   double death_share = 0.6;
   double deploy_window_s = 300;

@@ -198,6 +198,40 @@ TEST(Correlate, CrashLoopTakesItsErrorsAndTheFailedRequests) {
   EXPECT_EQ(r.signals[k].crashed_instances, 6u);
 }
 
+// One instance is killed for its memory; its other work in flight still logs
+// a few seconds after the platform's error. The warnings that led up to the
+// kill, and the requests that failed in it, are the kill's incident.
+TEST(Correlate, AKilledInstancesLastWordsJoinItsDeathDespiteWorkInFlight) {
+  Builder b;
+  const uint32_t high = b.Template("Memory usage high: <NUM>/<NUM> MiB (<NUM>%)");
+  const uint32_t failed = b.Template("The request failed because the connection to the instance had an error.");
+  const uint32_t oom = b.Template("Memory limit of <NUM> MiB exceeded with <NUM> MiB used.");
+  const uint32_t other = b.Template("Slow request: GET /api/threads took <NUM>s");
+  const uint32_t inst = b.Instance(0, 1408, 300);  // its last entry (INFO) 8 s after the kill
+  const uint32_t peer = b.Instance(0, 3600, 900);
+  for (int i = 0; i < 3; ++i) b.Add(high, 1350 + 20 * i, Severity::kWarning).instance = inst;
+  for (int i = 0; i < 2; ++i) {
+    EntryFacts& q = b.Add(failed, 1395 + i);
+    q.instance = inst;
+    q.request = true;
+    q.status = 503;
+  }
+  EntryFacts& kill = b.Add(oom, 1400);
+  kill.instance = inst;
+  kill.platform = true;
+  for (int i = 0; i < 8; ++i) b.Add(other, 300 + 400 * i, Severity::kWarning).instance = peer;
+  CorrelationResult r = b.Run();
+  const size_t high_entry = 0, failed_entry = 3, kill_entry = 5, other_entry = 6;
+  EXPECT_TRUE(Same(r, kill_entry, high_entry));
+  EXPECT_TRUE(Same(r, kill_entry, failed_entry));
+  EXPECT_FALSE(Same(r, kill_entry, other_entry));
+  EXPECT_EQ(r.signals[r.incident_of_entry[kill_entry]].killed_instances, 1u);
+  // A platform error the instance outlives by minutes is no death.
+  b.in.instances[inst].last = 1400 + 300;
+  CorrelationResult alive = b.Run();
+  EXPECT_FALSE(Same(alive, kill_entry, high_entry));
+}
+
 // A single fallback warning names the exception class whose traceback the
 // failing client logs; with no trace or logger in common, only the name ties
 // it. A runtime exception class (asyncio's) ties nothing: many problems raise it.
