@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <set>
 #include <span>
 #include <tuple>
 #include <unordered_map>
@@ -157,6 +158,7 @@ class Correlator {
     ClusterTiming();
     Episodes();
     ClusterContent();
+    if (o_.component_tags) ComponentTags();
     return Assign();
   }
 
@@ -851,6 +853,45 @@ class Correlator {
     for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));
   }
 
+  // A component tag opening a message: an upper-case word of two to twelve
+  // letters or digits (`SSOT: …`, `[DB] …`), not a severity or HTTP method.
+  static std::string_view Tag(std::string_view text) {
+    size_t i = 0;
+    while (i < text.size() && (text[i] == '[' || text[i] == ' ')) ++i;
+    size_t j = i, letters = 0;
+    for (; j < text.size(); ++j) {
+      const char c = text[j];
+      if (c >= 'A' && c <= 'Z') {
+        ++letters;
+      } else if (!(c >= '0' && c <= '9') && c != '_') {
+        break;
+      }
+    }
+    if (letters < 2 || j - i > 12) return {};
+    if (j < text.size() && text[j] >= 'a' && text[j] <= 'z') return {};  // "HTTPError"
+    static constexpr std::string_view kNot[] = {"DEBUG", "INFO", "NOTICE", "WARN", "WARNING", "ERROR", "CRITICAL",
+                                                "ALERT", "EMERGENCY", "FATAL", "GET", "POST", "PUT", "PATCH",
+                                                "DELETE", "HEAD", "OPTIONS"};
+    const std::string_view tag = text.substr(i, j - i);
+    for (auto n : kNot) {
+      if (tag == n) return {};
+    }
+    return tag;
+  }
+
+  // The package a logger belongs to: its name without the last part
+  // (`a.b.c.mod` -> `a.b.c`, `pkg/dir/file.go` -> `pkg/dir`); empty when it
+  // has fewer than three parts (a top-level package says little).
+  static std::string_view Package(std::string_view logger) {
+    const char sep = logger.find('/') != std::string_view::npos ? '/' : '.';
+    const size_t cut = logger.rfind(sep);
+    if (cut == std::string_view::npos) return {};
+    const std::string_view pkg = logger.substr(0, cut);
+    size_t parts = 1;
+    for (char c : pkg) parts += c == sep;
+    return parts >= 2 ? pkg : std::string_view{};
+  }
+
   // 10. Whole groups with the same distinctive words.
   void ClusterContent() {
     std::map<uint32_t, std::vector<std::string>> docs;
@@ -886,7 +927,54 @@ class Correlator {
     for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));
   }
 
-  // 11. Request logs follow their trace's app error, or the death or crash
+  // 11. Groups whose messages open with the same component tag (`SSOT: …`,
+  // `[DB] …`), when every group using that tag is logged from one package:
+  // one component reporting one problem in its own words.
+  void ComponentTags() {
+    struct Group {
+      double first = 1e300, last = -1e300;
+      std::set<std::string_view> packages;
+    };
+    std::map<uint32_t, Group> groups;
+    std::map<std::string_view, std::set<uint32_t>> by_tag;
+    std::map<std::string_view, uint32_t> example;  // a template of each (tag, group), for the evidence
+    for (uint32_t t = 0; t < info_.size(); ++t) {
+      if (info_[t].entries.empty() || info_[t].request()) continue;
+      const uint32_t r = groups_.Find(t);
+      Group& g = groups[r];
+      g.first = std::min(g.first, info_[t].first);
+      g.last = std::max(g.last, info_[t].last);
+      if (info_[t].logger != 0) {
+        const std::string_view pkg = Package(in_.logger_names[info_[t].logger]);
+        if (!pkg.empty()) g.packages.insert(pkg);
+      }
+      if (const std::string_view tag = Tag(T(t)); !tag.empty()) by_tag[tag].insert(r);
+    }
+    std::vector<std::tuple<uint32_t, uint32_t, std::string>> links;
+    for (const auto& [tag, rs] : by_tag) {
+      if (rs.size() < 2) continue;
+      std::set<std::string_view> common = groups[*rs.begin()].packages;
+      for (uint32_t r : rs) {
+        std::set<std::string_view> keep;
+        for (auto p : groups[r].packages) {
+          if (common.count(p)) keep.insert(p);
+        }
+        common.swap(keep);
+      }
+      if (common.empty()) continue;
+      for (auto a = rs.begin(); a != rs.end(); ++a) {
+        for (auto b = std::next(a); b != rs.end(); ++b) {
+          if (!Overlap(groups[*a].first, groups[*a].last, groups[*b].first, groups[*b].last)) continue;
+          links.emplace_back(*a, *b, fmt::format("component: the groups of {} and {} tag their messages `{}`, as "
+                                                 "no other group does, and are logged from one package `{}`",
+                                                 Quote(T(*a)), Quote(T(*b)), tag, *common.begin()));
+        }
+      }
+    }
+    for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));
+  }
+
+  // 12. Request logs follow their trace's app error, or the death or crash
   // loop they fell in.
   CorrelationResult Assign() {
     std::vector<uint32_t> root(in_.entries.size());

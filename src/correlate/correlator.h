@@ -24,7 +24,10 @@
 //   8. deploy     — groups whose every entry is on a new revision and that
 //                   began within minutes of its first appearance;
 //   9. cluster timing and content, as 5 and 3 between whole groups;
-//  10. entry level — a request log joins the app error logged in its trace;
+//  10. component  — groups whose messages open with the same upper-case tag
+//                   (`SSOT: …`) that no other group uses, logged from one
+//                   package (a logger's name without its last part);
+//  11. entry level — a request log joins the app error logged in its trace;
 //                   otherwise a 5xx joins the death or crash loop it fell in.
 // Each merge keeps a one-line reason, printed as the cluster's "technical
 // pattern" so a person can check it.
@@ -114,6 +117,7 @@ struct CorrelationOptions {
   // all more than this many seconds after it (work in flight finishing).
   double death_after_s = 10;
   double death_window_s = 90;
+  bool component_tags = true;  // evidence 10
   double death_share = 0.6;
   double deploy_window_s = 300;
   size_t deploy_min_entries = 2;  // a config error logs once per new instance: two instances, two lines

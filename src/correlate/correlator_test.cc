@@ -429,6 +429,48 @@ TEST(Correlate, ErrorsOnServingInstancesThatBeginWithACrashLoopJoinIt) {
   EXPECT_FALSE(Same(later, fatal_entry, session_entry));
 }
 
+// One component reports one design problem in two ways: a warning as each
+// instance boots and another on requests later; they share no request, no
+// time and few words, only the component's tag and package.
+struct TaggedComponent {
+  Builder b;
+  uint32_t boot, use;
+  TaggedComponent(const std::string& other_logger) {
+    boot = b.Template("CACHE WARNING: Found <NUM> cache backends registered: [<LIST>]");
+    use = b.Template("CACHE CHECK: stale entry served for key <ID> - refresh skipped");
+    const uint32_t boot_log = b.Logger("shop.app.cache_layer.registry");
+    const uint32_t use_log = b.Logger(other_logger);
+    for (int i = 0; i < 4; ++i) {
+      const double start = 100 + i * 800;
+      const uint32_t inst = b.Instance(start, start + 790, 300);
+      EntryFacts& w = b.Add(boot, start + 1, Severity::kWarning);
+      w.instance = inst;
+      w.logger = boot_log;
+      for (int k = 0; k < 5; ++k) {
+        EntryFacts& u = b.Add(use, start + 200 + k * 97, Severity::kWarning);
+        u.instance = inst;
+        u.trace = 1000 + i * 10 + k;
+        u.logger = use_log;
+      }
+    }
+  }
+};
+
+TEST(Correlate, OneComponentsTaggedWarningsFromOnePackageMerge) {
+  TaggedComponent c("shop.app.cache_layer.reader");
+  CorrelationResult r = c.b.Run();
+  EXPECT_EQ(r.incident_count, 1u);
+  bool explained = false;
+  for (const auto& why : r.evidence[r.incident_of_entry[0]]) explained |= why.find("`CACHE`") != std::string::npos;
+  EXPECT_TRUE(explained);
+}
+
+TEST(Correlate, TheSameTagFromAnotherPackageIsNoEvidence) {
+  TaggedComponent c("shop.app.api.handlers");
+  CorrelationResult r = c.b.Run();
+  EXPECT_EQ(r.incident_count, 2u);
+}
+
 TEST(Correlate, ResultDoesNotDependOnEntryOrder) {
   Builder b;
   const uint32_t a = b.Template("Redis operation failed");
