@@ -929,11 +929,14 @@ class Correlator {
 
   // 11. Groups whose messages open with the same component tag (`SSOT: …`,
   // `[DB] …`), when every group using that tag is logged from one package:
-  // one component reporting one problem in its own words.
+  // one component reporting one problem in its own words. Warnings only: a
+  // component's errors are each worth an issue of their own, and a wrong
+  // merge there would hide one.
   void ComponentTags() {
     struct Group {
       double first = 1e300, last = -1e300;
       std::set<std::string_view> packages;
+      bool errors = false;
     };
     std::map<uint32_t, Group> groups;
     std::map<std::string_view, std::set<uint32_t>> by_tag;
@@ -944,6 +947,7 @@ class Correlator {
       Group& g = groups[r];
       g.first = std::min(g.first, info_[t].first);
       g.last = std::max(g.last, info_[t].last);
+      g.errors = g.errors || AtLeastError(info_[t].max_severity) || info_[t].platform;
       if (info_[t].logger != 0) {
         const std::string_view pkg = Package(in_.logger_names[info_[t].logger]);
         if (!pkg.empty()) g.packages.insert(pkg);
@@ -953,6 +957,7 @@ class Correlator {
     std::vector<std::tuple<uint32_t, uint32_t, std::string>> links;
     for (const auto& [tag, rs] : by_tag) {
       if (rs.size() < 2) continue;
+      if (std::any_of(rs.begin(), rs.end(), [&](uint32_t r) { return groups[r].errors; })) continue;
       std::set<std::string_view> common = groups[*rs.begin()].packages;
       for (uint32_t r : rs) {
         std::set<std::string_view> keep;

@@ -24,9 +24,9 @@
 //   8. deploy     — groups whose every entry is on a new revision and that
 //                   began within minutes of its first appearance;
 //   9. cluster timing and content, as 5 and 3 between whole groups;
-//  10. component  — groups whose messages open with the same upper-case tag
-//                   (`SSOT: …`) that no other group uses, logged from one
-//                   package (a logger's name without its last part);
+//  10. component  — warning groups whose messages open with the same
+//                   upper-case tag (`SSOT: …`) that no other group uses,
+//                   logged from one package (a logger's name minus its last part);
 //  11. entry level — a request log joins the app error logged in its trace;
 //                   otherwise a 5xx joins the death or crash loop it fell in.
 // Each merge keeps a one-line reason, printed as the cluster's "technical

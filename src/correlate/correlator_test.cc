@@ -465,6 +465,17 @@ TEST(Correlate, OneComponentsTaggedWarningsFromOnePackageMerge) {
   EXPECT_TRUE(explained);
 }
 
+TEST(Correlate, TaggedErrorsOfOneComponentStayApart) {
+  // Each error of a component deserves its own issue: a tag alone does not
+  // merge them.
+  TaggedComponent c("shop.app.cache_layer.reader");
+  for (EntryFacts& e : c.b.in.entries) {
+    if (e.tmpl == c.use) e.severity = Severity::kError;
+  }
+  CorrelationResult r = c.b.Run();
+  EXPECT_EQ(r.incident_count, 2u);
+}
+
 TEST(Correlate, TheSameTagFromAnotherPackageIsNoEvidence) {
   TaggedComponent c("shop.app.api.handlers");
   CorrelationResult r = c.b.Run();
