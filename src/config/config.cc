@@ -237,8 +237,9 @@ const std::vector<Key>& Keys() {
     k.push_back(Unit("correlation", "cluster_content_cosine", "The same between whole groups of templates.",
                      [](Config& c) -> double& { return c.correlation.cluster_content_cosine; }));
     k.push_back(Flag("correlation", "component_tags",
-                     "Component evidence: warning groups (no errors) whose messages open with the same upper-case tag (`SSOT: ...`), "
-                     "used by no other group, logged from one package and active at overlapping times.",
+                     "Component evidence: warning groups (no errors) whose messages open with the same "
+                     "upper-case tag (`SSOT: ...`), used by no other group, logged from one package and active "
+                     "at overlapping times.",
                      [](Config& c) -> bool& { return c.correlation.component_tags; }));
     k.push_back(Seconds("correlation", "overlap_slack_s",
                         "Content evidence needs the two to be active at overlapping times, give or take this.",

@@ -940,7 +940,6 @@ class Correlator {
     };
     std::map<uint32_t, Group> groups;
     std::map<std::string_view, std::set<uint32_t>> by_tag;
-    std::map<std::string_view, uint32_t> example;  // a template of each (tag, group), for the evidence
     for (uint32_t t = 0; t < info_.size(); ++t) {
       if (info_[t].entries.empty() || info_[t].request()) continue;
       const uint32_t r = groups_.Find(t);
@@ -958,14 +957,9 @@ class Correlator {
     for (const auto& [tag, rs] : by_tag) {
       if (rs.size() < 2) continue;
       if (std::any_of(rs.begin(), rs.end(), [&](uint32_t r) { return groups[r].errors; })) continue;
+      // The packages every group of the tag is logged from.
       std::set<std::string_view> common = groups[*rs.begin()].packages;
-      for (uint32_t r : rs) {
-        std::set<std::string_view> keep;
-        for (auto p : groups[r].packages) {
-          if (common.count(p)) keep.insert(p);
-        }
-        common.swap(keep);
-      }
+      for (uint32_t r : rs) std::erase_if(common, [&](std::string_view p) { return !groups[r].packages.count(p); });
       if (common.empty()) continue;
       for (auto a = rs.begin(); a != rs.end(); ++a) {
         for (auto b = std::next(a); b != rs.end(); ++b) {

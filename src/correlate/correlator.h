@@ -86,6 +86,7 @@ struct CorrelationOptions {
   double trace_back = 0.2;    // ... and the smaller direction
   double content_cosine = 0.5;
   double cluster_content_cosine = 0.3;
+  bool component_tags = true;  // evidence 10: warning groups tagged alike from one package
   double overlap_slack_s = 300;  // "active at overlapping times" allows this gap
   double logger_share = 0.8;     // of a template's entries from its main logger
   double logger_cooccur_s = 30;  // ... and its templates turn up together within this
@@ -117,7 +118,6 @@ struct CorrelationOptions {
   // all more than this many seconds after it (work in flight finishing).
   double death_after_s = 10;
   double death_window_s = 90;
-  bool component_tags = true;  // evidence 10
   double death_share = 0.6;
   double deploy_window_s = 300;
   size_t deploy_min_entries = 2;  // a config error logs once per new instance: two instances, two lines
