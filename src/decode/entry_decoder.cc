@@ -40,27 +40,56 @@ std::string_view TypeName(element_type t) {
   return "a value";
 }
 
-// Finds `key`, else the lower-cased alias some SIEM exports use (`insertid`).
-bool Lookup(const object& obj, std::string_view key, std::string_view alias, element& out) {
-  if (obj.at_key(key).get(out) == simdjson::SUCCESS) return true;
-  return !alias.empty() && obj.at_key(alias).get(out) == simdjson::SUCCESS;
-}
+// The fields of one object that a decoder reads, found in a single walk over
+// its keys. Looking each one up with at_key scans the keys from the start
+// every time, and most entries lack half the fields asked for (each absent
+// one a scan of every key): for a dozen keys that cost more than parsing the
+// entry. The first occurrence of a key wins, as with at_key.
+template <size_t N>
+struct Fields {
+  element value[N];
+  uint32_t present = 0;
+  // `slot` maps a key to its index, or -1 for a key not read.
+  template <typename SlotFn>
+  Fields(const object& obj, SlotFn slot) {
+    for (auto field : obj) {
+      const int k = slot(field.key);
+      if (k >= 0 && !(present & (1u << k))) {
+        present |= 1u << k;
+        value[k] = field.value;
+      }
+    }
+  }
+  // The field at `k`, null when absent (null JSON values count as absent).
+  const element* Get(int k) const {
+    return (present & (1u << k)) && !value[k].is_null() ? &value[k] : nullptr;
+  }
+  // `k`, else the lower-cased alias some SIEM exports use (`insertid`): as
+  // at_key(key), then at_key(alias) would find them.
+  const element* Get(int k, int alias) const {
+    if (present & (1u << k)) return value[k].is_null() ? nullptr : &value[k];
+    return Get(alias);
+  }
+};
 
-// Reads an optional string field into `out`, or with `out` null only checks
-// its type (bad input is rejected the same way whether or not it is kept).
-// null counts as absent.
-Status ReadString(const object& obj, std::string_view key, std::string* out, std::string_view alias = {}) {
-  element e;
-  if (!Lookup(obj, key, alias, e) || e.is_null()) return Status::Ok();
+// Reads an optional string field `e` (named `key` in errors) into `out`, or
+// with `out` null only checks its type (bad input is rejected the same way
+// whether or not it is kept). Absent (null) is fine.
+Status ReadString(const element* e, std::string_view key, std::string* out) {
+  if (!e) return Status::Ok();
   std::string_view v;
-  if (e.get(v) != simdjson::SUCCESS) {
-    return FieldError(key, fmt::format("expected a string, got {}", TypeName(e.type())));
+  if (e->get(v) != simdjson::SUCCESS) {
+    return FieldError(key, fmt::format("expected a string, got {}", TypeName(e->type())));
   }
   if (out) out->assign(v);
   return Status::Ok();
 }
-Status ReadString(const object& obj, std::string_view key, std::string& out, std::string_view alias = {}) {
-  return ReadString(obj, key, &out, alias);
+
+// The same for `key` of `obj`.
+Status ReadString(const object& obj, std::string_view key, std::string* out) {
+  element e;
+  if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return Status::Ok();
+  return ReadString(&e, key, out);
 }
 
 bool IsScalar(const element& e) {
@@ -87,14 +116,14 @@ bool ScalarText(const element& e, std::string& out) {
   }
 }
 
-// Replaces `out`, reusing its elements' storage (this runs for every entry).
-Status ReadLabels(const object& obj, std::string_view key, Labels& out) {
+// Replaces `out` with the labels object `e` (named `key` in errors; null:
+// none), reusing its elements' storage (this runs for every entry).
+Status ReadLabels(const element* e, std::string_view key, Labels& out) {
   size_t n = 0;
-  element e;
-  if (obj.at_key(key).get(e) == simdjson::SUCCESS && !e.is_null()) {
+  if (e) {
     object labels;
-    if (e.get(labels) != simdjson::SUCCESS) {
-      return FieldError(key, fmt::format("expected an object, got {}", TypeName(e.type())));
+    if (e->get(labels) != simdjson::SUCCESS) {
+      return FieldError(key, fmt::format("expected an object, got {}", TypeName(e->type())));
     }
     for (auto field : labels) {
       if (field.value.is_null()) continue;
@@ -112,13 +141,11 @@ Status ReadLabels(const object& obj, std::string_view key, Labels& out) {
   return Status::Ok();
 }
 
-Status ReadTimestamp(const object& obj, std::string_view key, std::string_view alias,
-                     std::optional<Timestamp>& out) {
-  element e;
-  if (!Lookup(obj, key, alias, e) || e.is_null()) return Status::Ok();
+Status ReadTimestamp(const element* e, std::string_view key, std::optional<Timestamp>& out) {
+  if (!e) return Status::Ok();
   std::string_view text;
-  if (e.get(text) != simdjson::SUCCESS) {
-    return FieldError(key, fmt::format("expected a string, got {}", TypeName(e.type())));
+  if (e->get(text) != simdjson::SUCCESS) {
+    return FieldError(key, fmt::format("expected a string, got {}", TypeName(e->type())));
   }
   if (text.empty()) return Status::Ok();
   auto t = ParseTimestamp(text);
@@ -127,63 +154,76 @@ Status ReadTimestamp(const object& obj, std::string_view key, std::string_view a
   return Status::Ok();
 }
 
-Status ReadSeverity(const object& obj, Severity& out) {
-  element e;
-  if (obj.at_key("severity").get(e) != simdjson::SUCCESS || e.is_null()) {
+Status ReadSeverity(const element* e, Severity& out) {
+  if (!e) {
     out = Severity::kDefault;  // proto3 omits the default value
     return Status::Ok();
   }
   std::optional<Severity> s;
-  switch (e.type()) {
-    case element_type::STRING: s = ParseSeverity(e.get_string().value_unsafe()); break;
-    case element_type::INT64: s = SeverityFromNumber(e.get_int64().value_unsafe()); break;
+  switch (e->type()) {
+    case element_type::STRING: s = ParseSeverity(e->get_string().value_unsafe()); break;
+    case element_type::INT64: s = SeverityFromNumber(e->get_int64().value_unsafe()); break;
     case element_type::UINT64: s = Severity::kEmergency; break;
     case element_type::DOUBLE: {
-      double d = e.get_double().value_unsafe();
+      double d = e->get_double().value_unsafe();
       if (std::isfinite(d) && d >= 0 && d < 1e6) s = SeverityFromNumber(static_cast<int64_t>(d));
       break;
     }
     default:
       return FieldError("severity",
-                        fmt::format("expected a string or number, got {}", TypeName(e.type())));
+                        fmt::format("expected a string or number, got {}", TypeName(e->type())));
   }
   if (!s) return FieldError("severity", "not a LogSeverity name or number");
   out = *s;
   return Status::Ok();
 }
 
+// The httpRequest fields read (see Fields).
+enum RequestField { kMethod, kUrl, kUserAgent, kRemoteIp, kProtocol, kResponseSize, kStatus, kLatency };
+
+int RequestSlot(std::string_view key) {
+  switch (key.size()) {
+    case 6: return key == "status" ? kStatus : -1;
+    case 7: return key == "latency" ? kLatency : -1;
+    case 8: return key == "remoteIp" ? kRemoteIp : key == "protocol" ? kProtocol : -1;
+    case 9: return key == "userAgent" ? kUserAgent : -1;
+    case 10: return key == "requestUrl" ? kUrl : -1;
+    case 12: return key == "responseSize" ? kResponseSize : -1;
+    case 13: return key == "requestMethod" ? kMethod : -1;
+    default: return -1;
+  }
+}
+
 // `spare`: a request whose strings' storage is reused (this runs for most
 // entries of a service's logs).
 // Without `full` only the status is kept (the rest is checked).
-Status ReadHttpRequest(const object& obj, LogEntry& entry, HttpRequest& spare, bool full) {
-  element e;
-  if (obj.at_key("httpRequest").get(e) != simdjson::SUCCESS || e.is_null()) return Status::Ok();
+Status ReadHttpRequest(const element* e, LogEntry& entry, HttpRequest& spare, bool full) {
+  if (!e) return Status::Ok();
   object req;
-  if (e.get(req) != simdjson::SUCCESS) {
-    return FieldError("httpRequest", fmt::format("expected an object, got {}", TypeName(e.type())));
+  if (e->get(req) != simdjson::SUCCESS) {
+    return FieldError("httpRequest", fmt::format("expected an object, got {}", TypeName(e->type())));
   }
+  const Fields<8> f(req, RequestSlot);
   HttpRequest& r = entry.http_request.emplace(std::move(spare));
-  for (std::string* f : {&r.method, &r.url, &r.latency, &r.user_agent, &r.remote_ip, &r.protocol, &r.response_size}) {
-    f->clear();
+  for (std::string* s : {&r.method, &r.url, &r.latency, &r.user_agent, &r.remote_ip, &r.protocol, &r.response_size}) {
+    s->clear();
   }
   r.status = 0;
   r.latency_seconds.reset();
-  LG_RETURN_IF_ERROR(ReadString(req, "requestMethod", full ? &r.method : nullptr));
-  LG_RETURN_IF_ERROR(ReadString(req, "requestUrl", full ? &r.url : nullptr));
-  LG_RETURN_IF_ERROR(ReadString(req, "userAgent", full ? &r.user_agent : nullptr));
-  LG_RETURN_IF_ERROR(ReadString(req, "remoteIp", full ? &r.remote_ip : nullptr));
-  LG_RETURN_IF_ERROR(ReadString(req, "protocol", full ? &r.protocol : nullptr));
-  element v;
-  if (req.at_key("responseSize").get(v) == simdjson::SUCCESS && !v.is_null() &&
-      !(full ? ScalarText(v, r.response_size) : IsScalar(v))) {
+  LG_RETURN_IF_ERROR(ReadString(f.Get(kMethod), "requestMethod", full ? &r.method : nullptr));
+  LG_RETURN_IF_ERROR(ReadString(f.Get(kUrl), "requestUrl", full ? &r.url : nullptr));
+  LG_RETURN_IF_ERROR(ReadString(f.Get(kUserAgent), "userAgent", full ? &r.user_agent : nullptr));
+  LG_RETURN_IF_ERROR(ReadString(f.Get(kRemoteIp), "remoteIp", full ? &r.remote_ip : nullptr));
+  LG_RETURN_IF_ERROR(ReadString(f.Get(kProtocol), "protocol", full ? &r.protocol : nullptr));
+  if (const element* v = f.Get(kResponseSize); v && !(full ? ScalarText(*v, r.response_size) : IsScalar(*v))) {
     return FieldError("httpRequest.responseSize", "expected a string or number");
   }
-  if (req.at_key("status").get(v) == simdjson::SUCCESS && !v.is_null()) {
+  if (const element* v = f.Get(kStatus)) {
     std::string text;
     int64_t status = 0;
-    if (v.get(status) != simdjson::SUCCESS) {
+    if (v->get(status) != simdjson::SUCCESS) {
       // Some exports write int32 fields as strings.
-      if (!ScalarText(v, text)) return FieldError("httpRequest.status", "expected a number");
+      if (!ScalarText(*v, text)) return FieldError("httpRequest.status", "expected a number");
       auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), status);
       if (ec != std::errc() || ptr != text.data() + text.size()) {
         return FieldError("httpRequest.status", fmt::format("expected a number, got \"{}\"", text));
@@ -192,18 +232,17 @@ Status ReadHttpRequest(const object& obj, LogEntry& entry, HttpRequest& spare, b
     if (status < 0 || status > 999) return FieldError("httpRequest.status", "out of range");
     r.status = static_cast<int>(status);
   }
-  LG_RETURN_IF_ERROR(ReadString(req, "latency", full ? &r.latency : nullptr));
+  LG_RETURN_IF_ERROR(ReadString(f.Get(kLatency), "latency", full ? &r.latency : nullptr));
   if (!r.latency.empty()) r.latency_seconds = ParseProtoDuration(r.latency);
   return Status::Ok();
 }
 
 // Without `full` only checked.
-Status ReadSourceLocation(const object& obj, LogEntry& entry, bool full) {
-  element e;
-  if (obj.at_key("sourceLocation").get(e) != simdjson::SUCCESS || e.is_null()) return Status::Ok();
+Status ReadSourceLocation(const element* e, LogEntry& entry, bool full) {
+  if (!e) return Status::Ok();
   object loc;
-  if (e.get(loc) != simdjson::SUCCESS) {
-    return FieldError("sourceLocation", fmt::format("expected an object, got {}", TypeName(e.type())));
+  if (e->get(loc) != simdjson::SUCCESS) {
+    return FieldError("sourceLocation", fmt::format("expected an object, got {}", TypeName(e->type())));
   }
   SourceLocation s;
   LG_RETURN_IF_ERROR(ReadString(loc, "file", full ? &s.file : nullptr));
@@ -218,12 +257,11 @@ Status ReadSourceLocation(const object& obj, LogEntry& entry, bool full) {
 }
 
 // Without `full` only checked.
-Status ReadErrorGroups(const object& obj, LogEntry& entry, bool full) {
-  element e;
-  if (obj.at_key("errorGroups").get(e) != simdjson::SUCCESS || e.is_null()) return Status::Ok();
+Status ReadErrorGroups(const element* e, LogEntry& entry, bool full) {
+  if (!e) return Status::Ok();
   simdjson::dom::array groups;
-  if (e.get(groups) != simdjson::SUCCESS) {
-    return FieldError("errorGroups", fmt::format("expected an array, got {}", TypeName(e.type())));
+  if (e->get(groups) != simdjson::SUCCESS) {
+    return FieldError("errorGroups", fmt::format("expected an array, got {}", TypeName(e->type())));
   }
   for (element g : groups) {
     object go;
@@ -339,6 +377,34 @@ void MessageFromProtoPayload(const object& payload, std::string& message) {
   }
 }
 
+// The LogEntry fields Decode reads (see Fields), with the lower-cased
+// aliases some SIEM exports write.
+enum TopField {
+  kInsertId, kInsertIdAlias, kTimestamp, kReceiveTimestamp, kReceiveTimestampAlias, kSeverity, kLogName,
+  kLogNameAlias, kTrace, kSpanId, kLabels, kResource, kHttpRequest, kSourceLocation, kErrorGroups,
+  kTextPayload, kJsonPayload, kProtoPayload, kTopFields
+};
+
+int TopSlot(std::string_view key) {
+  switch (key.size()) {
+    case 5: return key == "trace" ? kTrace : -1;
+    case 6: return key == "labels" ? kLabels : key == "spanId" ? kSpanId : -1;
+    case 7: return key == "logName" ? kLogName : key == "logname" ? kLogNameAlias : -1;
+    case 8:
+      return key == "severity" ? kSeverity : key == "insertId" ? kInsertId : key == "resource" ? kResource
+           : key == "insertid" ? kInsertIdAlias : -1;
+    case 9: return key == "timestamp" ? kTimestamp : -1;
+    case 11:
+      return key == "httpRequest" ? kHttpRequest : key == "jsonPayload" ? kJsonPayload
+           : key == "textPayload" ? kTextPayload : key == "errorGroups" ? kErrorGroups : -1;
+    case 12: return key == "protoPayload" ? kProtoPayload : -1;
+    case 14: return key == "sourceLocation" ? kSourceLocation : -1;
+    case 16:
+      return key == "receiveTimestamp" ? kReceiveTimestamp : key == "receivetimestamp" ? kReceiveTimestampAlias : -1;
+    default: return -1;
+  }
+}
+
 }  // namespace
 
 std::string SummarizeRequest(const HttpRequest& req) {
@@ -389,60 +455,61 @@ Status EntryDecoder::Decode(std::string_view json, LogEntry& out, bool padded) {
     return Status::DataLoss(
         fmt::format("expected a LogEntry object, got {}", TypeName(root.type())));
   }
-  LG_RETURN_IF_ERROR(ReadString(obj, "insertId", out.insert_id, "insertid"));
-  LG_RETURN_IF_ERROR(ReadTimestamp(obj, "timestamp", "", out.timestamp));
-  LG_RETURN_IF_ERROR(ReadTimestamp(obj, "receiveTimestamp", "receivetimestamp",
+  const Fields<kTopFields> f(obj, TopSlot);
+  LG_RETURN_IF_ERROR(ReadString(f.Get(kInsertId, kInsertIdAlias), "insertId", &out.insert_id));
+  LG_RETURN_IF_ERROR(ReadTimestamp(f.Get(kTimestamp), "timestamp", out.timestamp));
+  LG_RETURN_IF_ERROR(ReadTimestamp(f.Get(kReceiveTimestamp, kReceiveTimestampAlias), "receiveTimestamp",
                                    out.receive_timestamp));
-  LG_RETURN_IF_ERROR(ReadSeverity(obj, out.severity));
-  LG_RETURN_IF_ERROR(ReadString(obj, "logName", out.log_name, "logname"));
+  LG_RETURN_IF_ERROR(ReadSeverity(f.Get(kSeverity), out.severity));
+  LG_RETURN_IF_ERROR(ReadString(f.Get(kLogName, kLogNameAlias), "logName", &out.log_name));
   // Below detail_from_ every field is checked, but only what entries are
   // counted and correlated by is kept (see set_detail_from).
   const bool message = out.severity >= detail_from_;
-  LG_RETURN_IF_ERROR(ReadString(obj, "trace", message ? &out.trace : nullptr));
-  LG_RETURN_IF_ERROR(ReadString(obj, "spanId", message ? &out.span_id : nullptr));
-  LG_RETURN_IF_ERROR(ReadLabels(obj, "labels", out.labels));  // replaces out.labels
+  LG_RETURN_IF_ERROR(ReadString(f.Get(kTrace), "trace", message ? &out.trace : nullptr));
+  LG_RETURN_IF_ERROR(ReadString(f.Get(kSpanId), "spanId", message ? &out.span_id : nullptr));
+  LG_RETURN_IF_ERROR(ReadLabels(f.Get(kLabels), "labels", out.labels));  // replaces out.labels
 
-  element res;
-  if (obj.at_key("resource").get(res) == simdjson::SUCCESS && !res.is_null()) {
+  if (const element* res = f.Get(kResource)) {
     object ro;
-    if (res.get(ro) != simdjson::SUCCESS) {
-      return FieldError("resource", fmt::format("expected an object, got {}", TypeName(res.type())));
+    if (res->get(ro) != simdjson::SUCCESS) {
+      return FieldError("resource", fmt::format("expected an object, got {}", TypeName(res->type())));
     }
     LG_RETURN_IF_ERROR(ReadString(ro, "type", message ? &out.resource_type : nullptr));
-    Status s = ReadLabels(ro, "labels", out.resource_labels);  // replaces them
+    element labels;
+    const bool has_labels = ro.at_key("labels").get(labels) == simdjson::SUCCESS && !labels.is_null();
+    Status s = ReadLabels(has_labels ? &labels : nullptr, "labels", out.resource_labels);  // replaces them
     if (!s.ok()) return s.WithContext("in 'resource'");
   } else {
     out.resource_labels.clear();
   }
-  LG_RETURN_IF_ERROR(ReadHttpRequest(obj, out, spare_request_, message));
-  LG_RETURN_IF_ERROR(ReadSourceLocation(obj, out, message));
-  LG_RETURN_IF_ERROR(ReadErrorGroups(obj, out, message));
+  LG_RETURN_IF_ERROR(ReadHttpRequest(f.Get(kHttpRequest), out, spare_request_, message));
+  LG_RETURN_IF_ERROR(ReadSourceLocation(f.Get(kSourceLocation), out, message));
+  LG_RETURN_IF_ERROR(ReadErrorGroups(f.Get(kErrorGroups), out, message));
 
-  element payload;
-  if (obj.at_key("textPayload").get(payload) == simdjson::SUCCESS && !payload.is_null()) {
+  if (const element* payload = f.Get(kTextPayload)) {
     std::string_view text;
-    if (payload.get(text) != simdjson::SUCCESS) {
+    if (payload->get(text) != simdjson::SUCCESS) {
       return FieldError("textPayload",
-                        fmt::format("expected a string, got {}", TypeName(payload.type())));
+                        fmt::format("expected a string, got {}", TypeName(payload->type())));
     }
     out.payload_kind = PayloadKind::kText;
     if (message) out.message.assign(text);
-  } else if (obj.at_key("jsonPayload").get(payload) == simdjson::SUCCESS && !payload.is_null()) {
+  } else if (const element* payload = f.Get(kJsonPayload)) {
     object po;
-    if (payload.get(po) != simdjson::SUCCESS) {
+    if (payload->get(po) != simdjson::SUCCESS) {
       return FieldError("jsonPayload",
-                        fmt::format("expected an object, got {}", TypeName(payload.type())));
+                        fmt::format("expected an object, got {}", TypeName(payload->type())));
     }
     out.payload_kind = PayloadKind::kJson;
     if (message) {
       MessageFromJsonPayload(po, out.message);
       LoggerFromJsonPayload(po, out.logger);
     }
-  } else if (obj.at_key("protoPayload").get(payload) == simdjson::SUCCESS && !payload.is_null()) {
+  } else if (const element* payload = f.Get(kProtoPayload)) {
     object po;
-    if (payload.get(po) != simdjson::SUCCESS) {
+    if (payload->get(po) != simdjson::SUCCESS) {
       return FieldError("protoPayload",
-                        fmt::format("expected an object, got {}", TypeName(payload.type())));
+                        fmt::format("expected an object, got {}", TypeName(payload->type())));
     }
     out.payload_kind = PayloadKind::kProto;
     if (message) MessageFromProtoPayload(po, out.message);

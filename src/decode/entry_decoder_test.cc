@@ -109,6 +109,24 @@ TEST(EntryDecoder, LowerCasedAliasesFromSiemExports) {
   EXPECT_TRUE(e.receive_timestamp.has_value());
 }
 
+// Fields are found in one walk over the keys; the result is what a lookup
+// per field gives: the first of repeated keys, the alias only when the key
+// itself is absent (a null key hides it), and keys in any order.
+TEST(EntryDecoder, RepeatedKeysAndAliasesResolveAsLookupsWould) {
+  LogEntry e = Decode(R"({"severity":"ERROR","insertId":"a","severity":"INFO","insertid":"b",)"
+                      R"("httpRequest":{"status":503,"status":200},"logName":null,"logname":"projects/p/logs/x"})");
+  EXPECT_EQ(e.severity, Severity::kError);
+  EXPECT_EQ(e.insert_id, "a");
+  EXPECT_EQ(e.http_request->status, 503);
+  EXPECT_EQ(e.log_name, "");  // present and null: absent, and the alias is not consulted
+  LogEntry alias = Decode(R"({"insertid":"b","insertId":null})");
+  EXPECT_EQ(alias.insert_id, "");
+  EXPECT_EQ(Decode(R"({"insertid":"b"})").insert_id, "b");
+  // The first field in error is named, in the fixed order fields are read, whatever the key order.
+  EXPECT_NE(DecodeError(R"({"logName":5,"insertId":7})").message().find("'insertId'"), std::string::npos);
+  EXPECT_TRUE(DecodeError(R"({"severity":"ERROR","severity":{}})").ok());  // the second is never read
+}
+
 TEST(EntryDecoder, ErrorGroupsAndSourceLocation) {
   LogEntry e = Decode(R"({"errorGroups":[{"id":"CKx"}],"sourceLocation":{"file":"main.go","line":"42","function":"main.run"}})");
   ASSERT_EQ(e.error_groups.size(), 1u);
