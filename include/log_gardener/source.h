@@ -21,6 +21,11 @@ namespace lg {
 struct EntryNote {
   bool set = false;    // a preparer filled it in
   bool keep = true;    // false: the visitor may pass over the entry at once
+  // false: the visitor reads no more than `raw` and this note, so a source
+  // may hand over an empty LogEntry instead of keeping the decoded one until
+  // the visitor runs (decoders then reuse one hot entry, not a cold one per
+  // entry of a batch).
+  bool entry_needed = true;
   uint32_t lane = 0;
   uint64_t key = 0;
   // Room for more of the preparer's own: a trivially copyable T of up to 40
@@ -59,6 +64,9 @@ struct SourcedEntry {
   bool context_only = false;
   // The preparer's note (note.set is false when Read was given none).
   EntryNote note = {};
+  // The source handed over an empty `entry` (it may when note.entry_needed
+  // is false); the entry is still whole in `raw`.
+  bool entry_dropped = false;
 };
 
 struct SourceOptions {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <memory>
@@ -17,6 +18,7 @@
 
 #include "act/safe_text.h"
 #include "correlate/correlator.h"
+#include "decode/entry_decoder.h"
 #include "mine/stack_trace.h"
 #include "mine/template_miner.h"
 
@@ -100,6 +102,7 @@ uint64_t NameHash(std::string_view s) { return XXH3_64bits(s.data(), s.size()); 
 void PrepareFor(const RunOptions& options, const LogEntry& e, std::string_view raw, EntryNote& note) {
   note.set = true;
   note.keep = InScope(options, e);
+  note.entry_needed = note.keep && e.severity >= options.min_severity;  // (see Collector::Visit)
   if (!note.keep) return;
   note.key = DuplicateKey(e, raw);
   EntrySignals& sig = note.As<EntrySignals>();
@@ -169,7 +172,7 @@ class Collector {
     // Instance lifetimes and revision births are measured on every entry.
     uint32_t instance = 0, revision = 0;
     if (sig.has_instance) {
-      instance = instances_.Id(sig.instance_hash, [&] { return *FindLabel(s.entry.labels, "instanceId"); });
+      instance = instances_.Id(sig.instance_hash, [&] { return *FindLabel(Whole(s).labels, "instanceId"); });
       if (instance >= instance_facts_.size()) instance_facts_.push_back({t, t, 0});
       InstanceFacts& f = instance_facts_[instance];
       f.first = std::min(f.first, t);
@@ -178,7 +181,7 @@ class Collector {
     }
     if (sig.http_status >= 0) ++requests_per_minute_[ts.seconds / 60];
     if (sig.has_revision) {
-      revision = revisions_.Id(sig.revision_hash, [&] { return *FindLabel(s.entry.resource_labels, "revision_name"); });
+      revision = revisions_.Id(sig.revision_hash, [&] { return *FindLabel(Whole(s).resource_labels, "revision_name"); });
       if (revision >= revision_first_.size()) revision_first_.push_back(t);
       revision_first_[revision] = std::min(revision_first_[revision], t);
     }
@@ -237,6 +240,20 @@ class Collector {
     }
     facts_.push_back(f);
     return Status::Ok();
+  }
+
+  // The entry itself. A source may hand over an empty one when the preparer
+  // said it is not needed (an entry below the minimum severity: only its
+  // note is counted); the rare reads of such an entry (the name of an
+  // instance or revision seen for the first time) decode its text again.
+  const LogEntry& Whole(const SourcedEntry& s) {
+    if (!s.entry_dropped) return s.entry;
+    if (Status st = redecoder_.Decode(s.raw, redecoded_); !st.ok()) {
+      // The same bytes were decoded once already: a broken invariant, not bad input.
+      fmt::print(stderr, "log-gardener: internal error: an entry decoded once fails again: {}\n", st.message());
+      std::abort();
+    }
+    return redecoded_;
   }
 
   // Places the shapes into templates (seeding them with the templates the
@@ -376,6 +393,8 @@ class Collector {
   HashedInterner instances_, revisions_;
   Interner loggers_;
   std::string noid_;  // a derived insertId, reused
+  EntryDecoder redecoder_;  // (see Whole)
+  LogEntry redecoded_;
   std::vector<InstanceFacts> instance_facts_{InstanceFacts{}};  // id 0: none
   std::vector<double> revision_first_{0.0};
   std::map<int64_t, uint64_t> requests_per_minute_;

@@ -128,7 +128,7 @@ class ParallelReader {
         max_in_flight_(2 * threads) {
     // The calling thread decodes too whenever it would otherwise wait (see
     // Drain), so `threads` threads in all: one thread per core, not one more.
-    helper_.set_detail_from(options_.detail_from);
+    helper_.entries.set_detail_from(options_.detail_from);
     for (unsigned k = 1; k < std::max(threads, 2u); ++k) workers_.emplace_back([this] { Work(); });
   }
   ~ParallelReader() {
@@ -232,6 +232,11 @@ class ParallelReader {
   static constexpr size_t kBatchEntries = 2048;
   static constexpr size_t kBatchBytes = size_t{1} << 20;
 
+  // What one decoding thread decodes with.
+  struct Decoder {
+    EntryDecoder entries;
+    LogEntry scratch;  // (see Decode)
+  };
   struct Item {
     size_t begin, size;
     uint64_t line, offset;
@@ -355,16 +360,19 @@ class ParallelReader {
         continue;
       }
       ++stats_.entries_read;
-      SourcedEntry sourced{b.entries[k], b.data.substr(it.begin, it.size)};
+      static const LogEntry kNotKept;  // (see EntryNote::entry_needed)
+      const bool kept = !prepare_ || b.notes[k].entry_needed;
+      SourcedEntry sourced{kept ? b.entries[k] : kNotKept, b.data.substr(it.begin, it.size)};
       if (prepare_) sourced.note = b.notes[k];
+      sourced.entry_dropped = !kept;
       LG_RETURN_IF_ERROR(visit_(sourced));
     }
     return Status::Ok();
   }
 
   void Work() {
-    EntryDecoder decoder;
-    decoder.set_detail_from(options_.detail_from);
+    Decoder decoder;
+    decoder.entries.set_detail_from(options_.detail_from);
     while (true) {
       Batch* b = nullptr;
       {
@@ -384,7 +392,10 @@ class ParallelReader {
   }
 
   // Reads (a range), splits and decodes batch b, and prepares its entries.
-  void Decode(Batch& b, EntryDecoder& decoder) {
+  // With a preparer each entry is decoded into the decoder's own `scratch`,
+  // which stays in this core's cache, and swapped into the batch only when
+  // the visitor needs it (EntryNote::entry_needed).
+  void Decode(Batch& b, Decoder& decoder) {
     if (b.range) b.failed = ReadRange(b);
     if (b.lines && b.failed.ok()) SplitLines(b);
     if (b.entries.size() < b.items.size()) b.entries.resize(b.items.size());
@@ -392,12 +403,14 @@ class ParallelReader {
     for (size_t k = 0; k < b.items.size(); ++k) {
       const Item& it = b.items[k];
       const std::string_view text = b.data.substr(it.begin, it.size);
+      LogEntry& entry = prepare_ ? decoder.scratch : b.entries[k];
       // Padded (see Bytes): parsed in place.
-      Status s = decoder.Decode(text, b.entries[k], /*padded=*/true);
+      Status s = decoder.entries.Decode(text, entry, /*padded=*/true);
       if (!s.ok()) {
         b.errors.emplace_back(k, std::move(s));
       } else if (prepare_) {
-        prepare_(b.entries[k], text, b.notes[k]);
+        prepare_(entry, text, b.notes[k]);
+        if (b.notes[k].entry_needed) std::swap(entry, b.entries[k]);
       }
     }
   }
@@ -481,7 +494,7 @@ class ParallelReader {
   std::vector<std::unique_ptr<Batch>> free_;   // handed over; reused for their capacity
   bool stop_ = false;
   std::vector<std::thread> workers_;
-  EntryDecoder helper_;      // the calling thread's, for batches it decodes while waiting
+  Decoder helper_;           // the calling thread's, for batches it decodes while waiting
   int fd_ = -1;              // ReadFile's
   uint64_t file_size_ = 0;
   uint64_t line_base_ = 0;  // lines before the next line-mode batch to deliver
