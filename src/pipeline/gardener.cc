@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "act/safe_text.h"
+#include "core/hash_set.h"
 #include "correlate/correlator.h"
 #include "decode/entry_decoder.h"
 #include "mine/stack_trace.h"
@@ -152,7 +153,7 @@ class Collector {
     const uint64_t key = note.key;
     const EntrySignals& sig = note.As<EntrySignals>();
     // The same entry twice (overlapping exports, a retried page) counts once.
-    if (!seen_.insert(key).second) {
+    if (!seen_.Insert(key)) {
       ++totals_.duplicates_dropped;
       return Status::Ok();
     }
@@ -386,7 +387,7 @@ class Collector {
   std::string group_key_;
   std::vector<TemplateStats> stats_;  // per shape until Finish()
   std::vector<EntryRef> refs_;
-  absl::flat_hash_set<uint64_t> seen_;  // duplicate detection, about 9 bytes an entry (open addressing)
+  HashKeySet seen_;  // duplicate detection, 11-21 bytes an entry
   std::vector<uint64_t> edge_keys_;
   std::vector<EntryFacts> facts_;      // aligned with refs_
   IdOnlyInterner traces_, clients_;
