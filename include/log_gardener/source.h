@@ -67,6 +67,11 @@ struct SourcedEntry {
   // The source handed over an empty `entry` (it may when note.entry_needed
   // is false); the entry is still whole in `raw`.
   bool entry_dropped = false;
+  // The note of the entry a few places further on, when the source has it
+  // already (the parallel reader does): lets the visitor prefetch what that
+  // entry will touch, such as its duplicate key's slot. (Unset, `set`
+  // false, when that entry failed to decode.)
+  const EntryNote* ahead = nullptr;
 };
 
 struct SourceOptions {

@@ -243,6 +243,9 @@ class Collector {
     return Status::Ok();
   }
 
+  // Readies the duplicate check of an entry visited soon (SourcedEntry::ahead).
+  void Prefetch(uint64_t key) const { seen_.Prefetch(key); }
+
   // The entry itself. A source may hand over an empty one when the preparer
   // said it is not needed (an entry below the minimum severity: only its
   // note is counted); the rare reads of such an entry (the name of an
@@ -710,6 +713,7 @@ StatusOr<std::vector<RunOutput>> RunPasses(const std::vector<RunOptions>& passes
           ++read_entries;
           read_bytes += s.raw.size();
           if (progress && (read_entries & 0x3ff) == 0) progress(read_entries, read_bytes);
+          if (s.ahead && s.ahead->set && s.ahead->keep) collectors[s.ahead->lane]->Prefetch(s.ahead->key);
           if (s.note.set) return s.note.keep ? collectors[s.note.lane]->Visit(s) : Status::Ok();
           if (single) return collectors[0]->Visit(s);
           auto it = by_service.find(ServiceOf(s.entry));

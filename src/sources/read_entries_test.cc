@@ -296,14 +296,19 @@ TEST(ReadEntries, ThePreparersNoteComesWithItsEntryOnAnyNumberOfThreads) {
   };
   for (unsigned t : {1u, 2u, 8u}) {
     for (bool file : {false, true}) {
+     for (size_t batch : {size_t{1000}, size_t{1} << 16}) {
       SourceOptions options;
       options.threads = t;
-      options.batch_bytes = 1000;
+      options.batch_bytes = batch;
       options.skip_bad_entries = true;
       SourceStats stats;
       size_t visited = 0, kept = 0;
+      std::vector<uint32_t> lanes;                             // in visit order
+      std::vector<std::pair<size_t, uint32_t>> aheads;         // (visit index, ahead's lane)
       auto visit = [&](const SourcedEntry& s) {
         ++visited;
+        lanes.push_back(s.note.lane);
+        if (s.ahead && s.ahead->set) aheads.emplace_back(lanes.size() - 1, s.ahead->lane);  // (unset: a bad entry)
         EXPECT_TRUE(s.note.set);
         EXPECT_EQ(s.note.key, s.raw.size());
         EXPECT_EQ(s.note.lane, static_cast<uint32_t>(std::hash<std::string>()(s.entry.insert_id)));
@@ -329,6 +334,16 @@ TEST(ReadEntries, ThePreparersNoteComesWithItsEntryOnAnyNumberOfThreads) {
       ASSERT_TRUE(status.ok()) << status.message();
       EXPECT_EQ(visited, 4998u) << t << " threads, file " << file;
       EXPECT_EQ(kept, 4998u - 499u) << t << " threads, file " << file;  // ids ending in 7, less id-17
+      // A look-ahead note is the note of an entry a few places further on.
+      for (const auto& [at, lane] : aheads) {
+        bool found = false;
+        for (size_t d = 1; d <= 16 && at + d < lanes.size(); ++d) found |= lanes[at + d] == lane;
+        EXPECT_TRUE(found) << "entry " << at;
+      }
+      if (t > 1 && batch > 1000) {
+        EXPECT_GT(aheads.size(), 1000u) << t << " threads, file " << file;
+      }
+     }
     }
   }
 }
