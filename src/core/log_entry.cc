@@ -43,9 +43,14 @@ std::optional<Severity> ParseSeverity(std::string_view text) {
     }
     return SeverityFromNumber(v);
   }
-  std::string upper;
-  upper.reserve(text.size());
-  for (char c : text) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  // The names as Cloud Logging writes them, first (this runs for every entry).
+  for (Severity s : kAllSeverities) {
+    if (SeverityName(s) == text) return s;
+  }
+  if (text.size() > 9) return std::nullopt;  // longer than any name
+  char buf[9];
+  for (size_t i = 0; i < text.size(); ++i) buf[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[i])));
+  const std::string_view upper(buf, text.size());
   for (Severity s : kAllSeverities) {
     if (SeverityName(s) == upper) return s;
   }

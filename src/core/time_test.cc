@@ -152,6 +152,11 @@ TEST(Severity, ParsesNamesAndNumbers) {
   EXPECT_EQ(ParseSeverity("500.0"), Severity::kError);
   EXPECT_EQ(ParseSeverity("450"), Severity::kWarning);  // nearest listed value below
   EXPECT_FALSE(ParseSeverity("LOUD").has_value());
+  EXPECT_EQ(ParseSeverity("emergency"), Severity::kEmergency);  // the longest name, any case
+  EXPECT_EQ(ParseSeverity("Warn"), Severity::kWarning);
+  EXPECT_EQ(ParseSeverity("fatal"), Severity::kCritical);
+  EXPECT_FALSE(ParseSeverity("EMERGENCYX").has_value());
+  EXPECT_FALSE(ParseSeverity("INFO ").has_value());
   EXPECT_FALSE(ParseSeverity("5x").has_value());
 }
 
