@@ -72,7 +72,7 @@ CREATE TABLE IF NOT EXISTS state_edges (
 StatusOr<std::unique_ptr<SqliteStateStore>> SqliteStateStore::Open(const std::string& path) {
   auto db = SqliteDb::Open(path);
   if (!db.ok()) return db.status();
-  LG_RETURN_IF_ERROR((*db)->Exec(kSchema));
+  LG_RETURN_IF_ERROR((*db)->ExecAtomically(kSchema));
   auto st = (*db)->Prepare("SELECT value FROM state_meta WHERE key = 'schema_version'");
   if (!st.ok()) return st.status();
   auto row = st->Step();

@@ -23,6 +23,10 @@ class SqliteDb {
   ~SqliteDb();
 
   Status Exec(std::string_view sql);
+  // Runs `sql` (several statements) in one write transaction: all of it or
+  // none (a schema is never left half-created), and one sync instead of one
+  // per statement.
+  Status ExecAtomically(std::string_view sql);
   StatusOr<SqliteStatement> Prepare(std::string_view sql);
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   const std::string& path() const { return path_; }

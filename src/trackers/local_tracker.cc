@@ -49,7 +49,7 @@ Issue IssueFromRow(const SqliteStatement& st) {
 StatusOr<std::unique_ptr<LocalTracker>> LocalTracker::Open(const std::string& path, Clock& clock) {
   auto db = SqliteDb::Open(path);
   if (!db.ok()) return db.status();
-  LG_RETURN_IF_ERROR((*db)->Exec(kSchema));
+  LG_RETURN_IF_ERROR((*db)->ExecAtomically(kSchema));
   return std::unique_ptr<LocalTracker>(new LocalTracker(std::move(*db), clock));
 }
 
