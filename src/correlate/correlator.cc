@@ -117,10 +117,21 @@ struct Times {
   // Share of `t` with an element of `other` within ±w.
   double Hit(const Times& other, double w) const {
     if (t.empty()) return 0;
+    // Both sorted, so the first element of `other` not below x - w only moves
+    // forward: a merge walk, or binary searches over the rest when `other`
+    // is far longer than `t` (the same element found either way).
+    const auto end = other.t.end();
+    auto it = other.t.begin();
+    const bool search = t.size() * 16 < other.t.size();
     size_t h = 0;
     for (double x : t) {
-      auto it = std::lower_bound(other.t.begin(), other.t.end(), x - w);
-      if (it != other.t.end() && *it <= x + w) ++h;
+      const double lo = x - w;
+      if (search) {
+        it = std::lower_bound(it, end, lo);
+      } else {
+        while (it != end && *it < lo) ++it;
+      }
+      if (it != end && *it <= x + w) ++h;
     }
     return static_cast<double>(h) / static_cast<double>(t.size());
   }
