@@ -45,6 +45,18 @@ size_t Utf8Length(std::string_view s, size_t i) {
 void AppendJsonString(std::string& out, std::string_view s) {
   out += '"';
   for (size_t i = 0; i < s.size();) {
+    // A run of printable ASCII that needs no escape goes in at once.
+    size_t j = i;
+    while (j < s.size()) {
+      const unsigned char p = static_cast<unsigned char>(s[j]);
+      if (p < 0x20 || p >= 0x7f || p == '"' || p == '\\') break;
+      ++j;
+    }
+    if (j > i) {
+      out.append(s.data() + i, j - i);
+      i = j;
+      continue;
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
     switch (c) {
       case '"': out += "\\\""; ++i; continue;

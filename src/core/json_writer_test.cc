@@ -13,6 +13,25 @@ bool Valid(const std::string& json) {
   return p.parse(json).get(e) == simdjson::SUCCESS;
 }
 
+std::string Quoted(std::string_view s) {
+  std::string out;
+  AppendJsonString(out, s);
+  return out;
+}
+
+TEST(AppendJsonString, EscapesWhatJsonRequiresAndKeepsTheRestAsIs) {
+  EXPECT_EQ(Quoted(""), R"("")");
+  EXPECT_EQ(Quoted("plain ASCII, {braces} and 'quotes'"), R"("plain ASCII, {braces} and 'quotes'")");
+  EXPECT_EQ(Quoted("a\"b\\c"), R"("a\"b\\c")");
+  EXPECT_EQ(Quoted("line\nnext\r\ttab"), R"("line\nnext\r\ttab")");
+  EXPECT_EQ(Quoted(std::string("nul\0bel\x07" "del\x7f", 12)), R"("nul\u0000bel\u0007del\u007f")");
+  // UTF-8 passes through whole; an invalid byte becomes U+FFFD, and runs of
+  // plain text on either side of it are kept.
+  EXPECT_EQ(Quoted("caf\xc3\xa9 \xe2\x86\x92 ok"), "\"caf\xc3\xa9 \xe2\x86\x92 ok\"");
+  EXPECT_EQ(Quoted("ab\xff" "cd\xc3"), "\"ab\xEF\xBF\xBD" "cd\xEF\xBF\xBD\"");
+  for (const char* s : {"x\"y", "\\", "\x01\x1f", "\xc3\xa9\"\n"}) EXPECT_TRUE(Valid(Quoted(s))) << s;
+}
+
 TEST(PrettyJson, IndentsAndKeepsEmptyContainersOnOneLine) {
   EXPECT_EQ(PrettyJson(R"({"a":[1,2],"b":{},"c":"x, {y}"})"),
             "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {},\n  \"c\": \"x, {y}\"\n}");
