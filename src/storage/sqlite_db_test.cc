@@ -2,24 +2,16 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include <sys/stat.h>
-#include <unistd.h>
+
+#include "testing/temp_dir.h"
 
 namespace lg {
 namespace {
 
 class SqliteDbTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("lg-sqlite-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string Path() const { return (dir_ / "s.db").string(); }
+  std::string Path() const { return dir_ / "s.db"; }
   static bool HasTable(SqliteDb& db, const char* name) {
     auto st = db.Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
     EXPECT_TRUE(st.ok());
@@ -27,7 +19,7 @@ class SqliteDbTest : public ::testing::Test {
     auto row = st->Step();
     return row.ok() && *row;
   }
-  std::filesystem::path dir_;
+  TempDir dir_;
 };
 
 TEST_F(SqliteDbTest, OpensInWriteAheadModeWithPrivateFiles) {
