@@ -99,7 +99,7 @@ struct CorrelationOptions {
   size_t timing_min_entries = 3;  // fewer say nothing about timing
   double cluster_timing_hit = 0.8;
   double cluster_timing_hit_back = 0.1;
-  double cluster_timing_lift = 3;
+  double cluster_timing_lift = 4;
   double episode_min_s = 120;       // episodes shorter than this say nothing
   double episode_max_share = 0.8;   // ... nor those lasting most of the window
   double episode_slack_s = 60;      // start and stop this close
