@@ -308,6 +308,17 @@ const std::vector<Key>& Keys() {
                         [](Config& c) -> double& { return c.correlation.deploy_window_s; }));
     k.push_back(Count("correlation", "deploy_min_entries", "... with at least this many entries.",
                       [](Config& c) -> size_t& { return c.correlation.deploy_min_entries; }));
+    k.push_back(Count("correlation", "stray_max_entries",
+                      "Instance evidence: a group of at most this many entries, mostly logged after start-up...",
+                      [](Config& c) -> size_t& { return c.correlation.stray_max_entries; }));
+    k.push_back(Seconds("correlation", "stray_window_s",
+                        "... whose entries come this close to another group's on the same instance...",
+                        [](Config& c) -> double& { return c.correlation.stray_window_s; }));
+    k.push_back(Unit("correlation", "stray_hit",
+                     "... for at least this share of them, and for no third group's as often...",
+                     [](Config& c) -> double& { return c.correlation.stray_hit; }));
+    k.push_back(Number("correlation", "stray_lift", "... this many times more often than chance, joins it.",
+                       [](Config& c) -> double& { return c.correlation.stray_lift; }));
     return k;
   }();
   return keys;

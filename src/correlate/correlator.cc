@@ -170,6 +170,8 @@ class Correlator {
     Episodes();
     ClusterContent();
     if (o_.component_tags) ComponentTags();
+    NamedExceptionGroups();
+    StrayGroups();
     return Assign();
   }
 
@@ -246,6 +248,107 @@ class Correlator {
                                                 Quote(T(ts[0])), Quote(T(ts[k])), name));
       }
     }
+  }
+
+  // 11b. The same, between whole groups: a one-off warning naming the
+  // exception (a fallback engaging at the outage's first failure) joins the
+  // group whose tracebacks raise it, when the groups' spans overlap though
+  // the two templates' own do not.
+  void NamedExceptionGroups() {
+    std::map<std::string, std::vector<uint32_t>> by_name;
+    for (uint32_t t = 0; t < info_.size(); ++t) {
+      if (info_[t].entries.empty() || info_[t].request()) continue;
+      for (auto& n : QualifiedExceptions(T(t))) by_name[std::move(n)].push_back(t);
+    }
+    if (by_name.empty()) return;
+    std::map<uint32_t, std::pair<double, double>> span;
+    for (uint32_t t = 0; t < info_.size(); ++t) {
+      if (info_[t].entries.empty() || info_[t].request()) continue;
+      auto [it, inserted] = span.try_emplace(groups_.Find(t), info_[t].first, info_[t].last);
+      if (!inserted) {
+        it->second.first = std::min(it->second.first, info_[t].first);
+        it->second.second = std::max(it->second.second, info_[t].last);
+      }
+    }
+    std::vector<std::tuple<uint32_t, uint32_t, std::string>> links;
+    for (const auto& [name, ts] : by_name) {
+      for (size_t k = 1; k < ts.size(); ++k) {
+        const uint32_t a = groups_.Find(ts[0]), b = groups_.Find(ts[k]);
+        if (a == b) continue;
+        const auto& sa = span[a];
+        const auto& sb = span[b];
+        if (!Overlap(sa.first, sa.second, sb.first, sb.second)) continue;
+        links.emplace_back(ts[0], ts[k],
+                           fmt::format("exception: {} and {} both name {} while their groups are logged",
+                                       Quote(T(ts[0])), Quote(T(ts[k])), name));
+      }
+    }
+    for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));
+  }
+
+  // 11c. A small group whose entries nearly all come soon before or after
+  // another group's on the same instance, far more often than chance, and
+  // near no third group as often: a circuit breaker opening after an
+  // instance's failures, a fallback engaging at its first error.
+  void StrayGroups() {
+    std::map<uint32_t, std::map<uint32_t, std::vector<double>>> times;  // root → instance → times
+    std::map<uint32_t, std::vector<uint32_t>> app;                      // root → its app entries
+    for (uint32_t i = 0; i < in_.entries.size(); ++i) {
+      const EntryFacts& e = in_.entries[i];
+      const uint32_t r = groups_.Find(e.tmpl);
+      auto& m = times[r];
+      m[e.instance].push_back(e.t);
+      m[kAllInstances].push_back(e.t);
+      if (!e.request) app[r].push_back(i);
+    }
+    for (auto& [r, m] : times) {
+      for (auto& [inst, v] : m) std::sort(v.begin(), v.end());
+    }
+    std::vector<std::tuple<uint32_t, uint32_t, std::string>> links;
+    for (const auto& [r, idx] : app) {
+      if (idx.empty() || idx.size() > o_.stray_max_entries) continue;
+      size_t group_size = 0;
+      for (const auto& [inst, v] : times[r]) group_size += inst == kAllInstances ? v.size() : 0;
+      if (group_size > o_.stray_max_entries) continue;
+      // Start-up lines time themselves by boots, as every new instance logs them.
+      const size_t startup = static_cast<size_t>(
+          std::count_if(idx.begin(), idx.end(), [&](uint32_t i) { return Startup(in_.entries[i]); }));
+      if (startup * 2 >= idx.size()) continue;
+      double best_hit = 0, best_lift = 0, second_hit = 0;
+      uint32_t best = kNone;
+      for (const auto& [g, by_inst] : times) {
+        if (g == r) continue;
+        size_t hit = 0;
+        double chance = 0;
+        for (uint32_t i : idx) {
+          const EntryFacts& e = in_.entries[i];
+          auto it = by_inst.find(e.instance == 0 ? kAllInstances : e.instance);
+          if (it == by_inst.end()) continue;
+          auto lo = std::lower_bound(it->second.begin(), it->second.end(), e.t - o_.stray_window_s);
+          if (lo != it->second.end() && *lo <= e.t + o_.stray_window_s) ++hit;
+          chance += CoverOnInstance(by_inst, e.instance, o_.stray_window_s);
+        }
+        const double n = static_cast<double>(idx.size());
+        const double h = static_cast<double>(hit) / n;
+        const double lift = h / std::max(chance / n, 1e-9);
+        if (h > best_hit || (h == best_hit && lift > best_lift)) {
+          second_hit = std::max(second_hit, best_hit);
+          best_hit = h;
+          best_lift = lift;
+          best = g;
+        } else {
+          second_hit = std::max(second_hit, h);
+        }
+      }
+      if (best == kNone || best_hit < o_.stray_hit || best_lift < o_.stray_lift || second_hit >= o_.stray_hit) continue;
+      const uint32_t a = in_.entries[idx.front()].tmpl;
+      links.emplace_back(best, a,
+                         fmt::format("instance: {:.0f}% of the {} entries of {} come within {:.0f} s of the group of "
+                                     "{} on the same instance ({:.0f}x chance), and of no other group's as often",
+                                     100 * best_hit, idx.size(), Quote(T(a)), o_.stray_window_s, Quote(T(best)),
+                                     best_lift));
+    }
+    for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));
   }
 
   // 1. App templates logged in the same request traces, both ways.

@@ -120,6 +120,14 @@ struct CorrelationOptions {
   double death_window_s = 90;
   double death_share = 0.6;
   double deploy_window_s = 300;
+  // A group of at most this many entries, mostly logged after start-up,
+  // joins the group whose entries come within stray_window_s of this share
+  // of its own on the same instance, this many times more often than
+  // chance, when no third group's do as often.
+  size_t stray_max_entries = 20;
+  double stray_window_s = 60;
+  double stray_hit = 0.8;
+  double stray_lift = 5;
   size_t deploy_min_entries = 2;  // a config error logs once per new instance: two instances, two lines
   double window_s = 3600;         // the length of the window analysed
 };

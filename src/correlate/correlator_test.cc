@@ -262,6 +262,100 @@ TEST(Correlate, NamingTheSameLibraryExceptionWhileBothAreLoggedMerges) {
   EXPECT_NE(all.find("redis.exceptions.ConnectionError"), std::string::npos) << all;
 }
 
+// A fallback that engaged once, at the outage's first failure, names the
+// exception only the outage's tracebacks raise, ten minutes later: their
+// templates' times do not overlap, but the groups they belong to do.
+TEST(Correlate, AOneOffWarningNamingTheExceptionJoinsTheGroupThatRaisesIt) {
+  Builder b;
+  const uint32_t attempt = b.Template("Redis reconnection attempt <NUM>/<NUM> failed: Error <NUM> connecting");
+  const uint32_t op = b.Template("Redis operation failed: Error <NUM> connecting to <IP>:<NUM>");
+  const uint32_t tb = b.Template(
+      "Traceback (most recent call last):\n  File \"/usr/lib/python3.11/site-packages/redis/asyncio/connection.py\", "
+      "line 275, in connect\nredis.exceptions.ConnectionError: Error 111 connecting to <IP>:6379.");
+  const uint32_t fallback = b.Template(
+      "Rate limiter backend unavailable (redis.exceptions.ConnectionError) - falling back to in-memory limits");
+  const uint32_t log = b.Logger("app.services.redis_client");
+  const uint32_t inst = b.Instance(0, 3600, 500);
+  for (int i = 0; i < 10; ++i) {  // 1000 .. 1900 s, every 100 s
+    EntryFacts& a = b.Add(attempt, 1000 + i * 100, Severity::kWarning);
+    a.instance = inst;
+    a.logger = log;
+    EntryFacts& o = b.Add(op, 1001 + i * 100);
+    o.instance = inst;
+    o.logger = log;
+    o.trace = 500 + i;
+  }
+  for (int i = 5; i < 10; ++i) {  // the second half of the failures log their traceback too
+    EntryFacts& e = b.Add(tb, 1001.5 + i * 100);
+    e.instance = inst;
+    e.trace = 500 + i;
+  }
+  b.Add(fallback, 1000.5, Severity::kWarning).instance = inst;  // 650 s before the first traceback
+  CorrelationResult r = b.Run();
+  const size_t first_attempt = 0, first_tb = 20, fallback_entry = 25;
+  ASSERT_TRUE(Same(r, first_attempt, first_tb));
+  EXPECT_TRUE(Same(r, first_tb, fallback_entry));
+  std::string all;
+  for (const auto& w : r.evidence[r.incident_of_entry[first_tb]]) all += w + "\n";
+  EXPECT_NE(all.find("while their groups are logged"), std::string::npos) << all;
+}
+
+// A circuit breaker opens on an instance within a minute of that instance's
+// failures, in other requests and from another logger; on instances that
+// did not fail it never opens. A third problem on other instances stays apart.
+TEST(Correlate, ACircuitBreakerOpeningAfterAnInstancesFailuresJoinsThem) {
+  Builder b;
+  const uint32_t fail = b.Template("LLM request failed for agent <*>: Error code: 429");
+  const uint32_t breaker = b.Template("Circuit breaker <*> OPEN after <NUM> consecutive failures");
+  const uint32_t disk = b.Template("Disk usage above <NUM>% on /tmp");
+  const uint32_t llm_log = b.Logger("app.llm.llm_manager");
+  const uint32_t cb_log = b.Logger("app.core.circuit_breaker");
+  std::vector<uint32_t> inst;
+  for (int k = 0; k < 5; ++k) inst.push_back(b.Instance(0, 3600, 500));
+  // Bursts of failures on instances 0..3 at different times.
+  const double bursts[4] = {400, 1300, 2100, 3000};
+  for (int k = 0; k < 4; ++k) {
+    for (int i = 0; i < 6; ++i) {
+      EntryFacts& e = b.Add(fail, bursts[k] + i * 3);
+      e.instance = inst[k];
+      e.trace = 100 + k * 10 + i;
+      e.logger = llm_log;
+    }
+  }
+  // It opens after the last three bursts (so it does not start and stop
+  // with the failures: no episode evidence).
+  size_t first_breaker = b.in.entries.size();
+  for (int k = 1; k < 4; ++k) {
+    EntryFacts& e = b.Add(breaker, bursts[k] + 15 + 20 + k * 10, Severity::kWarning);
+    e.instance = inst[k];
+    e.logger = cb_log;
+  }
+  size_t first_disk = b.in.entries.size();
+  for (int i = 0; i < 12; ++i) b.Add(disk, 200 + i * 280, Severity::kWarning).instance = inst[4];
+  CorrelationResult r = b.Run();
+  EXPECT_TRUE(Same(r, 0, first_breaker));
+  EXPECT_TRUE(Same(r, 0, first_breaker + 2));
+  EXPECT_FALSE(Same(r, 0, first_disk));
+  std::string all;
+  for (const auto& w : r.evidence[r.incident_of_entry[0]]) all += w + "\n";
+  EXPECT_NE(all.find("on the same instance"), std::string::npos) << all;
+}
+
+// ... but a warning every new instance logs at boot times itself by boots.
+TEST(Correlate, StartUpWarningsAreNotInstanceEvidence) {
+  Builder b;
+  const uint32_t sdk = b.Template("Sentry SDK not available - install sentry-sdk to enable error tracking");
+  const uint32_t dep = b.Template("DeprecationWarning: websockets.legacy is deprecated");
+  for (int k = 0; k < 6; ++k) {
+    const double boot = 300 + k * 500;
+    const uint32_t inst = b.Instance(boot, boot + 400, 50);
+    b.Add(sdk, boot + 1, Severity::kWarning).instance = inst;
+    for (int i = 0; i < 3; ++i) b.Add(dep, boot + 2 + i, Severity::kWarning).instance = inst;
+  }
+  CorrelationResult r = b.Run();
+  EXPECT_FALSE(Same(r, 0, 1));
+}
+
 // ... but not when one was logged long after the other had stopped.
 TEST(Correlate, NamingTheSameExceptionHoursApartDoesNotMerge) {
   Builder b;
