@@ -291,29 +291,46 @@ class Correlator {
   // near no third group as often: a circuit breaker opening after an
   // instance's failures, a fallback engaging at its first error.
   void StrayGroups() {
+    // The candidates first: small groups, mostly logged after start-up.
+    std::vector<uint32_t> root(in_.entries.size());
+    std::unordered_map<uint32_t, size_t> size;
+    for (uint32_t i = 0; i < in_.entries.size(); ++i) {
+      root[i] = groups_.Find(in_.entries[i].tmpl);
+      ++size[root[i]];
+    }
+    std::map<uint32_t, std::vector<uint32_t>> app;  // candidate root → its app entries
+    for (uint32_t i = 0; i < in_.entries.size(); ++i) {
+      if (!in_.entries[i].request && size[root[i]] <= o_.stray_max_entries) app[root[i]].push_back(i);
+    }
+    std::erase_if(app, [&](const auto& kv) {
+      // Start-up lines time themselves by boots, as every new instance logs them.
+      const auto& idx = kv.second;
+      const size_t startup = static_cast<size_t>(
+          std::count_if(idx.begin(), idx.end(), [&](uint32_t i) { return Startup(in_.entries[i]); }));
+      return startup * 2 >= idx.size();
+    });
+    if (app.empty()) return;
+    // Every group's times on the instances the candidates were logged on
+    // (on all, for a candidate entry with no instance).
+    std::set<uint32_t> wanted;
+    for (const auto& [r, idx] : app) {
+      for (uint32_t i : idx) wanted.insert(in_.entries[i].instance == 0 ? kAllInstances : in_.entries[i].instance);
+    }
+    const bool all = wanted.count(kAllInstances) > 0;
     std::map<uint32_t, std::map<uint32_t, std::vector<double>>> times;  // root → instance → times
-    std::map<uint32_t, std::vector<uint32_t>> app;                      // root → its app entries
     for (uint32_t i = 0; i < in_.entries.size(); ++i) {
       const EntryFacts& e = in_.entries[i];
-      const uint32_t r = groups_.Find(e.tmpl);
-      auto& m = times[r];
-      m[e.instance].push_back(e.t);
-      m[kAllInstances].push_back(e.t);
-      if (!e.request) app[r].push_back(i);
+      const bool on = wanted.count(e.instance) > 0;
+      if (!on && !all) continue;
+      auto& m = times[root[i]];
+      if (on) m[e.instance].push_back(e.t);
+      if (all) m[kAllInstances].push_back(e.t);
     }
     for (auto& [r, m] : times) {
       for (auto& [inst, v] : m) std::sort(v.begin(), v.end());
     }
     std::vector<std::tuple<uint32_t, uint32_t, std::string>> links;
     for (const auto& [r, idx] : app) {
-      if (idx.empty() || idx.size() > o_.stray_max_entries) continue;
-      size_t group_size = 0;
-      for (const auto& [inst, v] : times[r]) group_size += inst == kAllInstances ? v.size() : 0;
-      if (group_size > o_.stray_max_entries) continue;
-      // Start-up lines time themselves by boots, as every new instance logs them.
-      const size_t startup = static_cast<size_t>(
-          std::count_if(idx.begin(), idx.end(), [&](uint32_t i) { return Startup(in_.entries[i]); }));
-      if (startup * 2 >= idx.size()) continue;
       double best_hit = 0, best_lift = 0, second_hit = 0;
       uint32_t best = kNone;
       for (const auto& [g, by_inst] : times) {
