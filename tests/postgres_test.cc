@@ -240,7 +240,8 @@ TEST_F(Fleet, FourWorkersAtOnceFileEachIncidentExactlyOnce) {
   CommandResult r = RunCommand("bash " + Quote(dir_ / "fleet.sh"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto per = IssuesPerFingerprint();
-  ASSERT_GE(per.size(), 4u) << State().substr(0, 1500);
+  // The example's window files three issues (a P0, a regression, a P3).
+  ASSERT_GE(per.size(), 3u) << State().substr(0, 1500);
   for (const auto& [fp, n] : per) EXPECT_EQ(n, 1) << fp << " filed " << n << " times";
   // Rerunning every worker changes nothing.
   const std::string before = State();
@@ -255,7 +256,7 @@ TEST_F(Fleet, AWorkerKilledMidFilingLeavesNothingToDuplicateOrLose) {
   NEED_POSTGRES(reference_url);
   ASSERT_EQ(RunCommand(Worker(reference_url, "ref", "2025-09-15T16:00:00Z")).exit_code, 0);
   const auto expected = IssuesPerFingerprint();
-  ASSERT_GE(expected.size(), 4u);
+  ASSERT_GE(expected.size(), 3u);
   ASSERT_TRUE(github_->SeedExample());
   // Killed while the server files its third issue (the request took effect,
   // the worker never heard), then another worker and the first again.
@@ -289,7 +290,7 @@ TEST_F(Fleet, WorkersGivenSeveralServicesShareThemAndFileEachIncidentOnce) {
   }
   // ... and each incident of both is filed once.
   const auto per = IssuesPerFingerprint();
-  ASSERT_GE(per.size(), 5u) << State().substr(0, 1500);
+  ASSERT_GE(per.size(), 4u) << State().substr(0, 1500);  // three of checkout-api's, one of inventory-api's
   for (const auto& [fp, n] : per) EXPECT_EQ(n, 1) << fp << " filed " << n << " times";
   EXPECT_NE(State().find("inventory-api"), std::string::npos) << "the second service's incident was filed";
 }
