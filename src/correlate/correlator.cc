@@ -230,16 +230,21 @@ class Correlator {
     }
   }
 
-  // 0b. Name the same library or application exception class while both
-  // are being logged: a fallback's warning naming the exception whose
-  // traceback the failing client logs.
-  void NamedExceptions() {
+  // The app templates naming each module-qualified exception class.
+  std::map<std::string, std::vector<uint32_t>> TemplatesByException() const {
     std::map<std::string, std::vector<uint32_t>> by_name;
     for (uint32_t t = 0; t < info_.size(); ++t) {
       if (info_[t].entries.empty() || info_[t].request()) continue;
       for (auto& n : QualifiedExceptions(T(t))) by_name[std::move(n)].push_back(t);
     }
-    for (const auto& [name, ts] : by_name) {
+    return by_name;
+  }
+
+  // 0b. Name the same library or application exception class while both
+  // are being logged: a fallback's warning naming the exception whose
+  // traceback the failing client logs.
+  void NamedExceptions() {
+    for (const auto& [name, ts] : TemplatesByException()) {
       for (size_t k = 1; k < ts.size(); ++k) {
         const TemplateInfo& a = info_[ts[0]];
         const TemplateInfo& b = info_[ts[k]];
@@ -255,11 +260,7 @@ class Correlator {
   // group whose tracebacks raise it, when the groups' spans overlap though
   // the two templates' own do not.
   void NamedExceptionGroups() {
-    std::map<std::string, std::vector<uint32_t>> by_name;
-    for (uint32_t t = 0; t < info_.size(); ++t) {
-      if (info_[t].entries.empty() || info_[t].request()) continue;
-      for (auto& n : QualifiedExceptions(T(t))) by_name[std::move(n)].push_back(t);
-    }
+    const auto by_name = TemplatesByException();
     if (by_name.empty()) return;
     std::map<uint32_t, std::pair<double, double>> span;
     for (uint32_t t = 0; t < info_.size(); ++t) {

@@ -50,6 +50,13 @@ struct Builder {
 
 bool Same(const CorrelationResult& r, size_t a, size_t b) { return r.incident_of_entry[a] == r.incident_of_entry[b]; }
 
+// The merge evidence of the incident holding `entry`, a line each.
+std::string EvidenceOf(const CorrelationResult& r, size_t entry) {
+  std::string all;
+  for (const auto& w : r.evidence[r.incident_of_entry[entry]]) all += w + "\n";
+  return all;
+}
+
 TEST(Correlate, TwoProblemsInTheSameMinuteStayApart) {
   Builder b;
   const uint32_t redis = b.Template("Redis operation failed: Error <NUM> connecting to <IP>:<NUM>");
@@ -257,8 +264,7 @@ TEST(Correlate, NamingTheSameLibraryExceptionWhileBothAreLoggedMerges) {
   EXPECT_TRUE(Same(r, tb_entry, fallback_entry));
   EXPECT_FALSE(Same(r, llm_entry, db_entry));
   EXPECT_FALSE(Same(r, tb_entry, llm_entry));
-  std::string all;
-  for (const auto& w : r.evidence[r.incident_of_entry[tb_entry]]) all += w + "\n";
+  const std::string all = EvidenceOf(r, tb_entry);
   EXPECT_NE(all.find("redis.exceptions.ConnectionError"), std::string::npos) << all;
 }
 
@@ -295,8 +301,7 @@ TEST(Correlate, AOneOffWarningNamingTheExceptionJoinsTheGroupThatRaisesIt) {
   const size_t first_attempt = 0, first_tb = 20, fallback_entry = 25;
   ASSERT_TRUE(Same(r, first_attempt, first_tb));
   EXPECT_TRUE(Same(r, first_tb, fallback_entry));
-  std::string all;
-  for (const auto& w : r.evidence[r.incident_of_entry[first_tb]]) all += w + "\n";
+  const std::string all = EvidenceOf(r, first_tb);
   EXPECT_NE(all.find("while their groups are logged"), std::string::npos) << all;
 }
 
@@ -336,8 +341,7 @@ TEST(Correlate, ACircuitBreakerOpeningAfterAnInstancesFailuresJoinsThem) {
   EXPECT_TRUE(Same(r, 0, first_breaker));
   EXPECT_TRUE(Same(r, 0, first_breaker + 2));
   EXPECT_FALSE(Same(r, 0, first_disk));
-  std::string all;
-  for (const auto& w : r.evidence[r.incident_of_entry[0]]) all += w + "\n";
+  const std::string all = EvidenceOf(r, 0);
   EXPECT_NE(all.find("on the same instance"), std::string::npos) << all;
 }
 
@@ -428,8 +432,7 @@ TEST(Correlate, ADeployTiesWhatItBreaksForEveryClient) {
   // Control: the same 404s from twenty addresses are evidence of the deploy.
   CorrelationResult r = DeployWith404sFrom(20);
   EXPECT_TRUE(Same(r, 1, 2));
-  std::string all;
-  for (const auto& w : r.evidence[r.incident_of_entry[1]]) all += w + "\n";
+  const std::string all = EvidenceOf(r, 1);
   EXPECT_NE(all.find("deploy:"), std::string::npos) << all;
 }
 
@@ -515,8 +518,7 @@ TEST(Correlate, ErrorsOnServingInstancesThatBeginWithACrashLoopJoinIt) {
   CorrelationResult r = CrashLoopWithServingErrorsAt(-8);
   const size_t fatal_entry = 0, session_entry = 12;
   EXPECT_TRUE(Same(r, fatal_entry, session_entry));
-  std::string all;
-  for (const auto& w : r.evidence[r.incident_of_entry[fatal_entry]]) all += w + "\n";
+  const std::string all = EvidenceOf(r, fatal_entry);
   EXPECT_NE(all.find("crash onset:"), std::string::npos) << all;
   // Beginning minutes later, they are something else.
   CorrelationResult later = CrashLoopWithServingErrorsAt(200);
