@@ -151,9 +151,17 @@ void Decide(Cluster& c, const RenderContext& ctx, const IssueIndex& index,
                                      m.mutual ? MutualNote(options.match) : "", runner);
   } else {
     c.action.kind = ActionKind::kCreate;
+    std::string why;
+    if (m.best) {
+      why = "; best " + DescribeCandidate(*m.best);
+      if (m.under_bar) why += fmt::format(", under the bar of {:.1f}", m.bar);
+      if (m.not_ahead && m.rival) {
+        why += fmt::format("{} only {:.2f}x ahead of {}", m.under_bar ? " and" : ",",
+                           m.best->score / m.rival->score, DescribeCandidate(*m.rival));
+      }
+    }
     c.action.rationale = fmt::format("no issue is a clear match (BM25 of {:.0f}+ rare words and {:.1f}x ahead of other topics){}",
-                                     options.match.threshold, options.match.margin,
-                                     m.runner_up ? "; best " + DescribeCandidate(*m.runner_up) : "");
+                                     options.match.threshold, options.match.margin, why);
   }
 }
 

@@ -248,7 +248,10 @@ MatchResult IssueIndex::MatchText(std::string_view text, const MatchOptions& o,
   int64_t chosen = 0;
   if (clear) {
     for (const Scored* s : same) {
-      if (s->c.score < o.keep * top.c.score) continue;
+      // A near-duplicate of the best that is still open is the live ticket
+      // even when it scores lower (often a shorter write-up of the problem).
+      const bool open_twin = s->c.open && s != same.front() && Cosine(top.k, s->k) >= o.open_twin;
+      if (s->c.score < o.keep * top.c.score && !open_twin) continue;
       if (s->c.open && !result.best_open) result.best_open = s->c;
       if (!s->c.open && !result.best_closed) result.best_closed = s->c;
     }
@@ -266,6 +269,11 @@ MatchResult IssueIndex::MatchText(std::string_view text, const MatchOptions& o,
     }
   } else {
     result.runner_up = top.c;  // the best, though not good enough
+    result.best = top.c;
+    if (other) result.rival = other->c;
+    result.under_bar = !high;
+    result.not_ahead = !ahead;
+    result.bar = bar;
   }
   for (const Scored& s : scored) {
     if (s.c.issue == chosen || s.c.score < o.related_share * top.c.score || !clear) continue;

@@ -50,8 +50,11 @@ struct MatchOptions {
   // problem differently still quote the same log words.
   double same_topic = 0.3;
   double same_words = 0.5;
-  // Same-topic issues within this share of the best score are candidates.
+  // Same-topic issues within this share of the best score are candidates;
+  // an open one whose words have this cosine with the best's is one at any
+  // score (a closed issue and its reopened twin: the open one gets the comment).
   double keep = 0.6;
+  double open_twin = 0.5;
   // At least this many distinct shared words.
   size_t min_shared_terms = 2;
   // Related issues ("Related: #N"): other issues within this share of the best.
@@ -74,6 +77,12 @@ struct MatchResult {
   std::optional<Candidate> best_open;    // best open issue at or above threshold
   std::optional<Candidate> best_closed;  // best closed issue at or above threshold
   std::optional<Candidate> runner_up;    // next best of any state, for the rationale
+  // When nothing matches: the best issue, the best one about another topic,
+  // and which test the best failed (for the rationale).
+  std::optional<Candidate> best;
+  std::optional<Candidate> rival;
+  bool under_bar = false, not_ahead = false;
+  double bar = 0;
   std::vector<int64_t> related;          // above related_threshold, not the match
   bool mutual = false;  // matched as the issue's best cluster of the run, under the full bar
 };

@@ -121,5 +121,54 @@ TEST(Matcher, IssuesFoundThroughTheSameLogWordsAreOneTopic) {
   EXPECT_EQ(m.best_open->issue, 13);
 }
 
+// A closed issue that pasted the log line scores far above its open twin,
+// which only describes the problem; their words are nearly the same, so the
+// open one is the live ticket and gets the comment.
+TEST(Matcher, TheOpenTwinOfAClosedMatchGetsTheComment) {
+  auto issues = Tracker();
+  const std::string summary =
+      "The SERVICE_ID value stored in Secret Manager ends with a newline. The logging setup strips it and warns "
+      "each time the config is loaded. Harmless but noisy.";
+  issues.push_back(MakeIssue(14, "GCP-active-dev-P3-config-hygiene-service-id-gets-sanitized-at",
+                             "## Summary\n" + summary +
+                                 "\n\n## Evidence\nWARNING netra-backend-staging SERVICE_ID contained whitespace - "
+                                 "sanitized from 'netra-backend\\n' to 'netra-backend'\n\nResolution: re-created "
+                                 "the secret without the newline.",
+                             "closed"));
+  issues.push_back(MakeIssue(15, "Config hygiene: service id gets sanitized at every startup", summary));
+  IssueIndex index(issues);
+  const std::string query =
+      "SERVICE_ID contained whitespace sanitized from 'netra-backend\\n' to 'netra-backend'\n"
+      "SERVICE_ID contained whitespace - sanitized from 'netra-backend\\n' to 'netra-backend'";
+  MatchOptions o;
+  OtherClusterScores none;
+  const std::vector<Candidate> scores = index.Score(query, o);
+  ASSERT_GE(scores.size(), 2u);
+  ASSERT_EQ(scores[0].issue, 14);
+  ASSERT_EQ(scores[1].issue, 15);
+  ASSERT_LT(scores[1].score, o.keep * scores[0].score) << "the twin must score too low for the plain rule";
+
+  MatchResult m = index.MatchText(query, o, &none);
+  ASSERT_TRUE(m.best_open.has_value());
+  EXPECT_EQ(m.best_open->issue, 15);
+
+  o.open_twin = 2;  // no twins: the closed one alone
+  m = index.MatchText(query, o, &none);
+  EXPECT_FALSE(m.best_open.has_value());
+  ASSERT_TRUE(m.best_closed.has_value());
+  EXPECT_EQ(m.best_closed->issue, 14);
+}
+
+// When nothing matches, the result says which test the best issue failed.
+TEST(Matcher, AnAbstentionNamesTheBestAndItsRival) {
+  IssueIndex index(Tracker());
+  MatchResult m = index.MatchText("Database timeout during startup; database docs", MatchOptions{});
+  ASSERT_FALSE(m.best_open.has_value());
+  ASSERT_FALSE(m.best_closed.has_value());
+  ASSERT_TRUE(m.best.has_value());
+  EXPECT_TRUE(m.under_bar || m.not_ahead);
+  EXPECT_GT(m.bar, 0);
+}
+
 }  // namespace
 }  // namespace lg
