@@ -159,16 +159,19 @@ void TriageCluster(Cluster& c, const std::vector<Template>& templates,
       c.priority_reason = fmt::format("{} instances killed by the platform", c.killed_instances);
     } else if (c.failed_requests >= rules.p1_min_failed_requests) {
       c.priority = 1;
-      c.priority_reason = fmt::format("{} user requests failed (P1 from {})", c.failed_requests,
-                                      rules.p1_min_failed_requests);
+      c.priority_reason = fmt::format("{} user request{} failed (P1 from {})", c.failed_requests,
+                                      c.failed_requests == 1 ? "" : "s", rules.p1_min_failed_requests);
     } else if (errors >= rules.p1_min_errors) {
       c.priority = 1;
       c.priority_reason = fmt::format("{} ERROR entries (P1 from {})", errors, rules.p1_min_errors);
     } else {
       c.priority = 2;
-      c.priority_reason = fmt::format("{} ERROR entries, no failed requests (P1 from {} errors or {} failed "
-                                      "requests)",
-                                      errors, rules.p1_min_errors, rules.p1_min_failed_requests);
+      c.priority_reason = fmt::format("{} ERROR entr{}, {} (P1 from {} errors or {} failed request{})", errors,
+                                      errors == 1 ? "y" : "ies",
+                                      c.failed_requests == 0 ? "no failed requests"
+                                                             : fmt::format("{} failed", c.failed_requests),
+                                      rules.p1_min_errors, rules.p1_min_failed_requests,
+                                      rules.p1_min_failed_requests == 1 ? "" : "s");
     }
   } else if (const std::string* slow = FirstWordIn(all_lower, rules.slow_words)) {
     c.priority = 2;

@@ -23,9 +23,11 @@ struct TriageRules {
   double p0_failed_request_share = 0.5;
   uint64_t p0_min_failed_requests = 20;
   // P1 (a major feature failing): errors with this many ERROR entries, or
-  // this many failed requests, or instances killed by the platform.
+  // this many failed requests, or instances killed by the platform. One
+  // user request answered 5xx/401/403 by an error is a user-facing failure
+  // (a count says how often the feature is used, not how broken it is).
   uint64_t p1_min_errors = 20;
-  uint64_t p1_min_failed_requests = 5;
+  uint64_t p1_min_failed_requests = 1;
   uint64_t p1_min_killed_instances = 1;
   // Errors whose main pattern says the system copes (retries, fallbacks,
   // rate limits) are at most P2 unless a P0 rule holds. Matched
