@@ -26,7 +26,7 @@ struct TriageRules {
   // this many failed requests, or instances killed by the platform. One
   // user request answered 5xx/401/403 by an error is a user-facing failure
   // (a count says how often the feature is used, not how broken it is).
-  uint64_t p1_min_errors = 20;
+  uint64_t p1_min_errors = 10;
   uint64_t p1_min_failed_requests = 1;
   uint64_t p1_min_killed_instances = 1;
   // Errors whose main pattern says the system copes (retries, fallbacks,

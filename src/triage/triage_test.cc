@@ -87,10 +87,13 @@ TEST(Triage, OneFailedUserRequestMakesErrorsP1) {
   EXPECT_EQ(configured.Triage(strict).priority, 2);
 }
 
-TEST(Triage, ManyErrorsOrAKilledInstanceAreP1) {
+TEST(Triage, RecurringErrorsOrAKilledInstanceAreP1) {
   Fixture f;
-  f.Add("Redis operation failed: Error <NUM> connecting to <IP>:<NUM>", Severity::kError, 25);
+  f.Add("Redis operation failed: Error <NUM> connecting to <IP>:<NUM>", Severity::kError, 10);
   EXPECT_EQ(f.Triage().priority, 1);
+  Fixture blip;
+  blip.Add("Redis operation failed: Error <NUM> connecting to <IP>:<NUM>", Severity::kError, 9);
+  EXPECT_EQ(blip.Triage().priority, 2);
 
   Fixture killed;
   killed.Add("Memory limit of <NUM> MiB exceeded with <NUM> MiB used", Severity::kError, 2);
