@@ -200,6 +200,9 @@ const std::vector<Key>& Keys() {
                       [](Config& c) -> std::vector<std::string>& { return c.triage.degraded_words; }));
     k.push_back(Words("triage", "slow_words", "Warnings containing one of these are P2: performance degradation.",
                       [](Config& c) -> std::vector<std::string>& { return c.triage.slow_words; }));
+    k.push_back(Words("triage", "cosmetic_words",
+                      "Warnings whose main pattern contains one of these are P3 at any volume: deprecations.",
+                      [](Config& c) -> std::vector<std::string>& { return c.triage.cosmetic_words; }));
     k.push_back(Count("triage", "p2_min_warnings", "A warnings-only incident this large is P2, else P3.",
                       [](Config& c) -> uint64_t& { return c.triage.p2_min_warnings; }));
     k.push_back(Count("triage", "max_name_chars", "Longest incident name, before the title's prefix.",

@@ -173,6 +173,10 @@ void TriageCluster(Cluster& c, const std::vector<Template>& templates,
                                       rules.p1_min_errors, rules.p1_min_failed_requests,
                                       rules.p1_min_failed_requests == 1 ? "" : "s");
     }
+  } else if (const std::string* cosmetic = FirstWordIn(main_lower, rules.cosmetic_words)) {
+    c.priority = 3;
+    c.priority_reason = fmt::format("warnings only, cosmetic (\"{}\" in the main pattern), {} entries", *cosmetic,
+                                    c.count);
   } else if (const std::string* slow = FirstWordIn(all_lower, rules.slow_words)) {
     c.priority = 2;
     c.priority_reason = fmt::format("performance warnings (\"{}\"), {} entries", *slow, c.count);

@@ -37,6 +37,10 @@ struct TriageRules {
                                              "backoff", "quota"};
   // Warnings about performance are P2 (degraded): any template saying so.
   std::vector<std::string> slow_words = {"slow", "latency", "took", "exceeded", "timed out", "timeout"};
+  // Warnings whose main pattern contains one of these are P3 at any volume:
+  // a deprecation is cosmetic until the removal lands, however often it is
+  // logged (every worker at every boot).
+  std::vector<std::string> cosmetic_words = {"deprecat"};
   // A warnings-only cluster this large is P2, else P3.
   uint64_t p2_min_warnings = 200;
   // Longest name, in characters, before the title prefix.

@@ -130,6 +130,20 @@ TEST(Triage, WarningsAreP2WhenSlowOrManyElseP3) {
   EXPECT_EQ(few.Triage().priority, 3);
 }
 
+// Deprecations are cosmetic however often every worker logs them at boot;
+// the slow-warning rule still wins when the main pattern is not one.
+TEST(Triage, DeprecationWarningsAreP3AtAnyVolume) {
+  Fixture f;
+  f.Add("/usr/local/lib/<ID>/site-packages/websockets/legacy/__init__.py:<NUM>: DeprecationWarning: "
+        "websockets.legacy is deprecated",
+        Severity::kWarning, 400);
+  EXPECT_EQ(f.Triage().priority, 3);
+
+  Fixture errors;
+  errors.Add("Call to deprecated endpoint failed", Severity::kError, 30);
+  EXPECT_EQ(errors.Triage().priority, 1) << "errors are not cosmetic";
+}
+
 TEST(Triage, BeganWithADeployIsARegression) {
   Fixture f;
   f.Add("ModuleNotFoundError: No module named 'auth_service'", Severity::kError, 30);
