@@ -311,6 +311,10 @@ const std::vector<Key>& Keys() {
                         [](Config& c) -> double& { return c.correlation.deploy_window_s; }));
     k.push_back(Count("correlation", "deploy_min_entries", "... with at least this many entries.",
                       [](Config& c) -> size_t& { return c.correlation.deploy_min_entries; }));
+    k.push_back(Unit("correlation", "majority_share",
+                     "Request logs of one pattern placed by trace, death or crash loop: when more than this share "
+                     "went to one incident, the rest left in a group of request logs alone follow them (1: off).",
+                     [](Config& c) -> double& { return c.correlation.majority_share; }));
     k.push_back(Count("correlation", "stray_max_entries",
                       "Instance evidence: a group of at most this many entries, mostly logged after start-up...",
                       [](Config& c) -> size_t& { return c.correlation.stray_max_entries; }));

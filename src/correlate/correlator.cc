@@ -1105,13 +1105,60 @@ class Correlator {
     for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));
   }
 
+  enum Why { kTraceJoin, kKilled, kCrashLoop, kMajority };
+
+  // 12b. The rest of a request pattern whose entries were placed one by one
+  // (trace, death, crash loop): when most of them went to one incident and
+  // the rest were left in a group of request logs alone (no app line says
+  // otherwise), the rest follow them rather than file an incident of their
+  // own: the same platform answer on the same route, from the same cause.
+  void FollowMajority(std::vector<uint32_t>& root, std::map<std::tuple<uint32_t, Why, uint32_t>, size_t>& moved) {
+    if (o_.majority_share >= 1) return;
+    // Per request template: where its entries went, and which stayed home.
+    std::map<uint32_t, std::map<uint32_t, size_t>> went;
+    std::map<uint32_t, std::vector<uint32_t>> stayed;
+    std::map<uint32_t, size_t> app_in_root;
+    for (uint32_t i = 0; i < in_.entries.size(); ++i) {
+      const EntryFacts& e = in_.entries[i];
+      if (!e.request) {
+        ++app_in_root[root[i]];
+        continue;
+      }
+      const uint32_t home = groups_.Find(e.tmpl);
+      if (root[i] == home) {
+        stayed[e.tmpl].push_back(i);
+      } else {
+        ++went[e.tmpl][root[i]];
+      }
+    }
+    for (const auto& [t, rest] : stayed) {
+      auto w = went.find(t);
+      if (w == went.end()) continue;
+      const uint32_t home = groups_.Find(t);
+      if (app_in_root.count(home)) continue;  // an app line holds the rest here
+      size_t total = rest.size(), best_n = 0;
+      uint32_t best = kNone;
+      for (const auto& [r, n] : w->second) {
+        total += n;
+        if (n > best_n) {
+          best_n = n;
+          best = r;
+        }
+      }
+      if (static_cast<double>(best_n) <= o_.majority_share * static_cast<double>(total) || best_n <= rest.size()) {
+        continue;
+      }
+      for (uint32_t i : rest) root[i] = best;
+      moved[{best, kMajority, t}] += rest.size();
+    }
+  }
+
   // 12. Request logs follow their trace's app error, or the death or crash
   // loop they fell in.
   CorrelationResult Assign() {
     std::vector<uint32_t> root(in_.entries.size());
     std::vector<std::string> extra;  // entry-level evidence, by root
     // (root, why, template) → requests moved: worded once per line at the end.
-    enum Why { kTraceJoin, kKilled, kCrashLoop };
     std::map<std::tuple<uint32_t, Why, uint32_t>, size_t> moved;
     for (uint32_t i = 0; i < in_.entries.size(); ++i) {
       const EntryFacts& e = in_.entries[i];
@@ -1145,6 +1192,7 @@ class Correlator {
         ++moved[{root[i], kCrashLoop, e.tmpl}];
       }
     }
+    FollowMajority(root, moved);
     // Dense ids in order of the smallest template of each group.
     std::vector<uint32_t> roots(root);
     std::sort(roots.begin(), roots.end());
@@ -1198,6 +1246,9 @@ class Correlator {
         case kCrashLoop:
           text = fmt::format("request logs: {} failed on a crash-looping instance or while none was up",
                              Quote(T(tmpl)));
+          break;
+        case kMajority:
+          text = fmt::format("request logs: the rest of {} follow the majority of its requests", Quote(T(tmpl)));
           break;
       }
       lines[r][text] += n;

@@ -128,6 +128,10 @@ struct CorrelationOptions {
   double stray_window_s = 60;
   double stray_hit = 0.8;
   double stray_lift = 5;
+  // Request logs of one pattern placed one by one (trace, death, crash loop):
+  // when more than this share of them went to one incident and the rest were
+  // left in a group of request logs alone, the rest follow. 1 turns it off.
+  double majority_share = 0.5;
   size_t deploy_min_entries = 2;  // a config error logs once per new instance: two instances, two lines
   double window_s = 3600;         // the length of the window analysed
 };

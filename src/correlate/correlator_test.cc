@@ -205,6 +205,55 @@ TEST(Correlate, CrashLoopTakesItsErrorsAndTheFailedRequests) {
   EXPECT_EQ(r.signals[k].crashed_instances, 6u);
 }
 
+// Most of a request pattern's failures fell on the crash-looping instances;
+// two more reached a healthy instance while the loop went on, with no app
+// line of their own. They are the loop's too, not an incident of their own.
+TEST(Correlate, TheRestOfARequestPatternFollowsTheMajorityOfItsRequests) {
+  Builder b;
+  const uint32_t fatal = b.Template("Application startup failed. Exiting.");
+  const uint32_t exit3 = b.Template("Container called exit(<NUM>).");
+  const uint32_t r503 = b.Template("The request failed because the instance was not ready");
+  const uint32_t healthy = b.Instance(0, 3600, 800);
+  for (int i = 0; i < 6; ++i) {
+    const double t0 = 1000 + i * 120;
+    const uint32_t inst = b.Instance(t0, t0 + 40, 0);
+    b.Add(fatal, t0 + 30).instance = inst;
+    EntryFacts& x = b.Add(exit3, t0 + 31, Severity::kWarning);
+    x.instance = inst;
+    x.platform = true;
+    EntryFacts& q = b.Add(r503, t0 + 20);
+    q.instance = inst;
+    q.request = true;
+    q.status = 503;
+  }
+  const size_t fatal_entry = 0, rest_entry = b.in.entries.size();
+  for (double t : {1100.0, 1400.0}) {
+    EntryFacts& q = b.Add(r503, t);
+    q.instance = healthy;
+    q.request = true;
+    q.status = 503;
+  }
+  b.in.template_stacks.assign(3, 0);
+  b.in.template_error_groups.assign(3, {});
+  CorrelationResult r = Correlate(b.in);
+  EXPECT_TRUE(Same(r, fatal_entry, rest_entry));
+  EXPECT_TRUE(Same(r, fatal_entry, rest_entry + 1));
+  EXPECT_NE(EvidenceOf(r, fatal_entry).find("follow the majority"), std::string::npos) << EvidenceOf(r, fatal_entry);
+  // Turned off, they stay apart; and a minority never pulls the rest.
+  CorrelationOptions off;
+  off.majority_share = 1;
+  CorrelationResult apart = Correlate(b.in, off);
+  EXPECT_FALSE(Same(apart, fatal_entry, rest_entry));
+  for (int i = 0; i < 10; ++i) {
+    EntryFacts& q = b.Add(r503, 2000 + i * 60);
+    q.instance = healthy;
+    q.request = true;
+    q.status = 503;
+  }
+  CorrelationResult few = Correlate(b.in);
+  EXPECT_FALSE(Same(few, fatal_entry, rest_entry));
+}
+
 // One instance is killed for its memory; its other work in flight still logs
 // a few seconds after the platform's error. The warnings that led up to the
 // kill, and the requests that failed in it, are the kill's incident.
