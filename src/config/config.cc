@@ -322,10 +322,13 @@ const std::vector<Key>& Keys() {
                         "... whose entries come this close to another group's on the same instance...",
                         [](Config& c) -> double& { return c.correlation.stray_window_s; }));
     k.push_back(Unit("correlation", "stray_hit",
-                     "... for at least this share of them, and for no third group's as often...",
+                     "... for at least this share of them...",
                      [](Config& c) -> double& { return c.correlation.stray_hit; }));
-    k.push_back(Number("correlation", "stray_lift", "... this many times more often than chance, joins it.",
+    k.push_back(Number("correlation", "stray_lift", "... this many times more often than chance...",
                        [](Config& c) -> double& { return c.correlation.stray_lift; }));
+    k.push_back(Number("correlation", "stray_ahead",
+                       "... and this many times more than the next group near as many of them, joins it.",
+                       [](Config& c) -> double& { return c.correlation.stray_ahead; }));
     return k;
   }();
   return keys;

@@ -332,7 +332,10 @@ class Correlator {
     }
     std::vector<std::tuple<uint32_t, uint32_t, std::string>> links;
     for (const auto& [r, idx] : app) {
-      double best_hit = 0, best_lift = 0, second_hit = 0;
+      // Of the groups near nearly all its entries, the one most above chance,
+      // clearly ahead of the next: a dense group is near everything, and
+      // its hits say nothing.
+      double best_hit = 0, best_lift = 0, second_lift = 0;
       uint32_t best = kNone;
       for (const auto& [g, by_inst] : times) {
         if (g == r) continue;
@@ -348,23 +351,26 @@ class Correlator {
         }
         const double n = static_cast<double>(idx.size());
         const double h = static_cast<double>(hit) / n;
+        if (h < o_.stray_hit) continue;
         const double lift = h / std::max(chance / n, 1e-9);
-        if (h > best_hit || (h == best_hit && lift > best_lift)) {
-          second_hit = std::max(second_hit, best_hit);
+        if (lift > best_lift) {
+          second_lift = best_lift;
           best_hit = h;
           best_lift = lift;
           best = g;
         } else {
-          second_hit = std::max(second_hit, h);
+          second_lift = std::max(second_lift, lift);
         }
       }
-      if (best == kNone || best_hit < o_.stray_hit || best_lift < o_.stray_lift || second_hit >= o_.stray_hit) continue;
+      if (best == kNone || best_lift < o_.stray_lift || best_lift < o_.stray_ahead * second_lift) continue;
       const uint32_t a = in_.entries[idx.front()].tmpl;
+      const std::string next = second_lift > 0 ? fmt::format("{:.1f}x the next group's", best_lift / second_lift)
+                                               : std::string("near no other group as often");
       links.emplace_back(best, a,
                          fmt::format("instance: {:.0f}% of the {} entries of {} come within {:.0f} s of the group of "
-                                     "{} on the same instance ({:.0f}x chance), and of no other group's as often",
+                                     "{} on the same instance ({:.0f}x chance, {})",
                                      100 * best_hit, idx.size(), Quote(T(a)), o_.stray_window_s, Quote(T(best)),
-                                     best_lift));
+                                     best_lift, next));
     }
     for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));
   }

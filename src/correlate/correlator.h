@@ -123,11 +123,12 @@ struct CorrelationOptions {
   // A group of at most this many entries, mostly logged after start-up,
   // joins the group whose entries come within stray_window_s of this share
   // of its own on the same instance, this many times more often than
-  // chance, when no third group's do as often.
+  // chance, and clearly more so than any third group's that come as close.
   size_t stray_max_entries = 20;
   double stray_window_s = 60;
   double stray_hit = 0.8;
-  double stray_lift = 5;
+  double stray_lift = 4;
+  double stray_ahead = 2;  // ... and this many times the next group's lift
   // Request logs of one pattern placed one by one (trace, death, crash loop):
   // when more than this share of them went to one incident and the rest were
   // left in a group of request logs alone, the rest follow. 1 turns it off.

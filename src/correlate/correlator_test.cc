@@ -394,6 +394,45 @@ TEST(Correlate, ACircuitBreakerOpeningAfterAnInstancesFailuresJoinsThem) {
   EXPECT_NE(all.find("on the same instance"), std::string::npos) << all;
 }
 
+// The same, with a steady stream of slow-request warnings on those instances:
+// it is near every breaker line too, but no more than it is near any moment,
+// so it does not stand in the way.
+TEST(Correlate, ADenseGroupNearEverythingDoesNotHideTheBreakersFailures) {
+  Builder b;
+  const uint32_t fail = b.Template("LLM request failed for agent <*>: Error code: 429");
+  const uint32_t breaker = b.Template("Circuit breaker <*> OPEN after <NUM> consecutive failures");
+  const uint32_t slow = b.Template("Slow request: GET /api/threads took <DURATION>");
+  std::vector<uint32_t> inst;
+  for (int k = 0; k < 4; ++k) inst.push_back(b.Instance(0, 3600, 500));
+  const double bursts[4] = {300, 1200, 2100, 3000};
+  for (int k = 0; k < 4; ++k) {
+    for (int i = 0; i < 3; ++i) {
+      EntryFacts& e = b.Add(fail, bursts[k] + i);
+      e.instance = inst[k];
+      e.trace = 100 + k * 10 + i;
+    }
+  }
+  // It opens after the last three bursts (no episode evidence).
+  const size_t first_breaker = b.in.entries.size();
+  for (int k = 1; k < 4; ++k) b.Add(breaker, bursts[k] + 35 + k * 5, Severity::kWarning).instance = inst[k];
+  const size_t first_slow = b.in.entries.size();
+  for (int k = 0; k < 4; ++k) {
+    for (int i = 0; i < 180; ++i) {
+      EntryFacts& e = b.Add(slow, 40 + i * 20 + k * 7, Severity::kWarning);
+      e.instance = inst[k];
+      e.trace = 1000 + k * 1000 + i;
+    }
+  }
+  CorrelationResult r = b.Run();
+  EXPECT_TRUE(Same(r, 0, first_breaker)) << EvidenceOf(r, first_breaker);
+  EXPECT_FALSE(Same(r, 0, first_slow));
+  EXPECT_NE(EvidenceOf(r, 0).find("the next group's"), std::string::npos) << EvidenceOf(r, 0);
+  // Two groups as far above chance would leave it ambiguous: no merge.
+  CorrelationOptions strict;
+  strict.stray_ahead = 1e9;
+  EXPECT_FALSE(Same(Correlate(b.in, strict), 0, first_breaker));
+}
+
 // ... but a warning every new instance logs at boot times itself by boots.
 TEST(Correlate, StartUpWarningsAreNotInstanceEvidence) {
   Builder b;
