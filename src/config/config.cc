@@ -293,6 +293,10 @@ const std::vector<Key>& Keys() {
                         [](Config& c) -> double& { return c.correlation.crash_max_life_s; }));
     k.push_back(Unit("correlation", "crash_share", "... hold at least this share of a crash template's entries.",
                      [](Config& c) -> double& { return c.correlation.crash_share; }));
+    k.push_back(Flag("correlation", "crash_one_instance",
+                     "... on two or more of them; a template seen on one of them only joins when its group "
+                     "lives on those instances alone.",
+                     [](Config& c) -> bool& { return c.correlation.crash_one_instance; }));
     k.push_back(Seconds("correlation", "crash_onset_s",
                         "Errors on the serving instances that begin this close to a crash loop's first entry, and "
                         "end while it lasts, join it.",

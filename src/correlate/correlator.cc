@@ -672,6 +672,27 @@ class Correlator {
       }
     }
     if (chain.empty()) return;
+    // A line logged once, on one of the loop's instances and nowhere else,
+    // is part of that boot's failure (a start-up probe failing, a migration
+    // giving up) when its group so far lives on the loop's instances alone.
+    if (o_.crash_one_instance) {
+      std::map<uint32_t, std::pair<size_t, size_t>> group_on;  // root → (on failing, with instance)
+      for (const EntryFacts& e : in_.entries) {
+        if (e.instance == 0 || e.request) continue;
+        auto& g = group_on[groups_.Find(e.tmpl)];
+        g.first += failing_[e.instance] ? 1 : 0;
+        ++g.second;
+      }
+      const size_t core = chain.size();
+      for (uint32_t t = 0; t < info_.size(); ++t) {
+        const auto& g = group_on[groups_.Find(t)];
+        if (failing_instances[t].size() == 1 && on_failing[t] == with_instance[t] && g.first == g.second &&
+            std::find(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(core), t) ==
+                chain.begin() + static_cast<std::ptrdiff_t>(core)) {
+          chain.push_back(t);
+        }
+      }
+    }
     std::sort(all_failing.begin(), all_failing.end());
     all_failing.erase(std::unique(all_failing.begin(), all_failing.end()), all_failing.end());
     for (size_t k = 1; k < chain.size(); ++k) {

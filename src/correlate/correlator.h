@@ -110,6 +110,10 @@ struct CorrelationOptions {
   double startup_heavy = 0.5;
   double crash_max_life_s = 600;  // a crash-looping instance dies younger than this
   double crash_share = 0.9;       // of a template's instance entries on such instances
+  // ... on two or more of them; a template seen on one of them only (a probe
+  // failing, a migration giving up, once) joins too when its group lives on
+  // the loop's instances alone.
+  bool crash_one_instance = true;
   // Errors (3+) on the still-serving instances that begin within this many
   // seconds of a crash loop's first entry and end while it lasts join it.
   double crash_onset_s = 15;

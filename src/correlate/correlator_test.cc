@@ -205,6 +205,42 @@ TEST(Correlate, CrashLoopTakesItsErrorsAndTheFailedRequests) {
   EXPECT_EQ(r.signals[k].crashed_instances, 6u);
 }
 
+// A start-up probe fails once, on one of the looping instances: that boot's
+// failure, not an incident of its own. An error that one looping instance
+// logs but a healthy one logs too is not the loop's.
+TEST(Correlate, AOneOffLineOnOneLoopingInstanceJoinsTheLoop) {
+  Builder b;
+  const uint32_t fatal = b.Template("Application startup failed. Exiting.");
+  const uint32_t exit3 = b.Template("Container called exit(<NUM>).");
+  const uint32_t probe = b.Template("Default STARTUP TCP probe failed <NUM> time consecutively for container");
+  const uint32_t other = b.Template("Payment provider returned HTTP <NUM>");
+  const uint32_t healthy = b.Instance(0, 3600, 800);
+  std::vector<uint32_t> looping;
+  for (int i = 0; i < 6; ++i) {
+    const double t0 = 1000 + i * 120;
+    looping.push_back(b.Instance(t0, t0 + 40, 0));
+    b.Add(fatal, t0 + 30).instance = looping.back();
+    EntryFacts& x = b.Add(exit3, t0 + 31, Severity::kWarning);
+    x.instance = looping.back();
+    x.platform = true;
+  }
+  const size_t probe_entry = b.in.entries.size();
+  EntryFacts& p = b.Add(probe, 1000 + 2 * 120 + 32);
+  p.instance = looping[2];
+  p.platform = true;
+  const size_t other_entry = b.in.entries.size();
+  b.Add(other, 1000 + 3 * 120 + 10).instance = looping[3];
+  b.Add(other, 2500).instance = healthy;
+  b.in.template_stacks.assign(4, 0);
+  b.in.template_error_groups.assign(4, {});
+  CorrelationResult r = Correlate(b.in);
+  EXPECT_TRUE(Same(r, 0, probe_entry)) << EvidenceOf(r, 0);
+  EXPECT_FALSE(Same(r, 0, other_entry));
+  CorrelationOptions off;
+  off.crash_one_instance = false;
+  EXPECT_FALSE(Same(Correlate(b.in, off), 0, probe_entry));
+}
+
 // Most of a request pattern's failures fell on the crash-looping instances;
 // two more reached a healthy instance while the loop went on, with no app
 // line of their own. They are the loop's too, not an incident of their own.
