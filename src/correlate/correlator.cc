@@ -683,12 +683,10 @@ class Correlator {
         g.first += failing_[e.instance] ? 1 : 0;
         ++g.second;
       }
-      const size_t core = chain.size();
+      // (The loop's own templates are on two or more of its instances.)
       for (uint32_t t = 0; t < info_.size(); ++t) {
         const auto& g = group_on[groups_.Find(t)];
-        if (failing_instances[t].size() == 1 && on_failing[t] == with_instance[t] && g.first == g.second &&
-            std::find(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(core), t) ==
-                chain.begin() + static_cast<std::ptrdiff_t>(core)) {
+        if (failing_instances[t].size() == 1 && on_failing[t] == with_instance[t] && g.first == g.second) {
           chain.push_back(t);
         }
       }

@@ -33,6 +33,16 @@ struct Builder {
     in.revision_names.push_back(std::move(name));
     return static_cast<uint32_t>(in.revision_first.size() - 1);
   }
+  // An instance booted at t0 that never serves: it logs `fatal` 30 s in and
+  // the platform reports its exit (`exit`) a second later.
+  uint32_t CrashingInstance(double t0, uint32_t fatal, uint32_t exit) {
+    const uint32_t inst = Instance(t0, t0 + 40, 0);
+    Add(fatal, t0 + 30).instance = inst;
+    EntryFacts& x = Add(exit, t0 + 31, Severity::kWarning);
+    x.instance = inst;
+    x.platform = true;
+    return inst;
+  }
   EntryFacts& Add(uint32_t tmpl, double t, Severity sev = Severity::kError) {
     EntryFacts e;
     e.tmpl = tmpl;
@@ -216,14 +226,7 @@ TEST(Correlate, AOneOffLineOnOneLoopingInstanceJoinsTheLoop) {
   const uint32_t other = b.Template("Payment provider returned HTTP <NUM>");
   const uint32_t healthy = b.Instance(0, 3600, 800);
   std::vector<uint32_t> looping;
-  for (int i = 0; i < 6; ++i) {
-    const double t0 = 1000 + i * 120;
-    looping.push_back(b.Instance(t0, t0 + 40, 0));
-    b.Add(fatal, t0 + 30).instance = looping.back();
-    EntryFacts& x = b.Add(exit3, t0 + 31, Severity::kWarning);
-    x.instance = looping.back();
-    x.platform = true;
-  }
+  for (int i = 0; i < 6; ++i) looping.push_back(b.CrashingInstance(1000 + i * 120, fatal, exit3));
   const size_t probe_entry = b.in.entries.size();
   EntryFacts& p = b.Add(probe, 1000 + 2 * 120 + 32);
   p.instance = looping[2];
@@ -252,11 +255,7 @@ TEST(Correlate, TheRestOfARequestPatternFollowsTheMajorityOfItsRequests) {
   const uint32_t healthy = b.Instance(0, 3600, 800);
   for (int i = 0; i < 6; ++i) {
     const double t0 = 1000 + i * 120;
-    const uint32_t inst = b.Instance(t0, t0 + 40, 0);
-    b.Add(fatal, t0 + 30).instance = inst;
-    EntryFacts& x = b.Add(exit3, t0 + 31, Severity::kWarning);
-    x.instance = inst;
-    x.platform = true;
+    const uint32_t inst = b.CrashingInstance(t0, fatal, exit3);
     EntryFacts& q = b.Add(r503, t0 + 20);
     q.instance = inst;
     q.request = true;
@@ -626,14 +625,7 @@ CorrelationResult CrashLoopWithServingErrorsAt(double offset) {
   const uint32_t exit3 = b.Template("Container called exit(<NUM>).");
   const uint32_t session = b.Template("Database session error in get_request_scoped_db_session: connection was closed");
   const uint32_t serving = b.Instance(0, 3600, 800);
-  for (int i = 0; i < 6; ++i) {
-    const double t0 = 1000 + i * 120;
-    const uint32_t inst = b.Instance(t0, t0 + 40, 0);
-    b.Add(fatal, t0 + 30).instance = inst;
-    EntryFacts& x = b.Add(exit3, t0 + 31, Severity::kWarning);
-    x.instance = inst;
-    x.platform = true;
-  }
+  for (int i = 0; i < 6; ++i) b.CrashingInstance(1000 + i * 120, fatal, exit3);
   for (int i = 0; i < 5; ++i) b.Add(session, 1030 + offset + i * 9).instance = serving;
   return b.Run();
 }
