@@ -315,6 +315,25 @@ const std::vector<Key>& Keys() {
                         [](Config& c) -> double& { return c.correlation.deploy_window_s; }));
     k.push_back(Count("correlation", "deploy_min_entries", "... with at least this many entries.",
                       [](Config& c) -> size_t& { return c.correlation.deploy_min_entries; }));
+    k.push_back(Count("correlation", "burst_min_clumps",
+                      "Burst evidence: a group with at least this many clumps of lines (within timing_window_s of each other)...",
+                      [](Config& c) -> size_t& { return c.correlation.burst_min_clumps; }));
+    k.push_back(Count("correlation", "burst_max_entries", "... and at most this many entries...",
+                      [](Config& c) -> size_t& { return c.correlation.burst_max_entries; }));
+    k.push_back(Unit("correlation", "burst_hit",
+                     "... with this share of its clumps inside the bursts of a more severe group...",
+                     [](Config& c) -> double& { return c.correlation.burst_hit; }));
+    k.push_back(Seconds("correlation", "burst_gap_s", "... (its lines chained while less than this far apart...",
+                        [](Config& c) -> double& { return c.correlation.burst_gap_s; }));
+    k.push_back(Number("correlation", "burst_min_lines", "... this many to a burst on average...",
+                       [](Config& c) -> double& { return c.correlation.burst_min_lines; }));
+    k.push_back(Unit("correlation", "burst_max_cover", "... filling at most this share of the window)...",
+                     [](Config& c) -> double& { return c.correlation.burst_max_cover; }));
+    k.push_back(Unit("correlation", "burst_chance",
+                     "... joins it when so many landing there by chance has at most this probability...",
+                     [](Config& c) -> double& { return c.correlation.burst_chance; }));
+    k.push_back(Number("correlation", "burst_ahead", "... and this many times less than in any other group's.",
+                       [](Config& c) -> double& { return c.correlation.burst_ahead; }));
     k.push_back(Unit("correlation", "majority_share",
                      "Request logs of one pattern placed by trace, death or crash loop: when more than this share "
                      "went to one incident, the rest left in a group of request logs alone follow them (1: off).",

@@ -168,6 +168,7 @@ class Correlator {
     Deploy();
     ClusterTiming();
     Episodes();
+    Bursts();
     ClusterContent();
     if (o_.component_tags) ComponentTags();
     NamedExceptionGroups();
@@ -887,6 +888,42 @@ class Correlator {
     }
   }
 
+  // Counter-evidence for timing between groups: both are mostly logged while
+  // serving requests, and never in the same request.
+  struct TraceSets {
+    std::map<uint32_t, std::vector<uint32_t>> traces;  // sorted, unique
+    std::map<uint32_t, size_t> app_entries, traced_entries;
+    bool Traced(uint32_t r) const {
+      auto a = app_entries.find(r), t = traced_entries.find(r);
+      return a != app_entries.end() && t != traced_entries.end() && t->second * 2 > a->second;
+    }
+    bool Separate(uint32_t a, uint32_t b) const {
+      auto ta = traces.find(a), tb = traces.find(b);
+      if (ta == traces.end() || tb == traces.end() || !Traced(a) || !Traced(b)) return false;
+      std::vector<uint32_t> common;
+      std::set_intersection(ta->second.begin(), ta->second.end(), tb->second.begin(), tb->second.end(),
+                            std::back_inserter(common));
+      return common.empty();
+    }
+  };
+  TraceSets GroupTraces() {
+    TraceSets out;
+    for (const EntryFacts& e : in_.entries) {
+      if (e.request) continue;
+      const uint32_t r = groups_.Find(e.tmpl);
+      ++out.app_entries[r];
+      if (e.trace) {
+        out.traces[r].push_back(e.trace);
+        ++out.traced_entries[r];
+      }
+    }
+    for (auto& [r, v] : out.traces) {
+      std::sort(v.begin(), v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+    }
+    return out;
+  }
+
   // 9. Whole groups that fire together.
   void ClusterTiming() {
     std::map<uint32_t, Times> times;
@@ -912,32 +949,8 @@ class Correlator {
         cover[r] = tm.Cover(o_.timing_window_s, o_.window_s);
       }
     }
-    // Traces of each group's app entries, for the same counter-evidence.
-    std::map<uint32_t, std::vector<uint32_t>> traces;
-    std::map<uint32_t, size_t> app_entries, traced_entries;
-    for (const EntryFacts& e : in_.entries) {
-      if (e.request) continue;
-      const uint32_t r = groups_.Find(e.tmpl);
-      ++app_entries[r];
-      if (e.trace) {
-        traces[r].push_back(e.trace);
-        ++traced_entries[r];
-      }
-    }
-    for (auto& [r, v] : traces) {
-      std::sort(v.begin(), v.end());
-      v.erase(std::unique(v.begin(), v.end()), v.end());
-    }
-    auto separate = [&](uint32_t a, uint32_t b) {
-      auto ta = traces.find(a), tb = traces.find(b);
-      if (ta == traces.end() || tb == traces.end()) return false;
-      auto traced = [&](uint32_t r) { return traced_entries[r] * 2 > app_entries[r]; };
-      if (!traced(a) || !traced(b)) return false;
-      std::vector<uint32_t> common;
-      std::set_intersection(ta->second.begin(), ta->second.end(), tb->second.begin(), tb->second.end(),
-                            std::back_inserter(common));
-      return common.empty();
-    };
+    const TraceSets traces = GroupTraces();
+    auto separate = [&](uint32_t a, uint32_t b) { return traces.Separate(a, b); };
     std::vector<std::pair<uint32_t, uint32_t>> links;
     std::vector<std::string> why;
     for (uint32_t a : roots) {
@@ -1008,6 +1021,103 @@ class Correlator {
       }
     }
     for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));
+  }
+
+  // 9c. A group logged now and then, always while another group's failures
+  // come in bursts that fill little of the hour: a circuit breaker opening,
+  // a fallback engaging, a retry budget running out — the reaction logged
+  // away from the failures' requests and instances. Chance: the binomial
+  // tail of that many of its clumps landing inside the bursts.
+  void Bursts() {
+    std::map<uint32_t, Times> times;
+    std::map<uint32_t, Severity> worst;
+    for (const EntryFacts& e : in_.entries) {
+      if (e.request || Startup(e)) continue;
+      const uint32_t r = groups_.Find(e.tmpl);
+      times[r].t.push_back(e.t);
+      worst[r] = std::max(worst[r], e.severity);
+    }
+    const TraceSets traces = GroupTraces();
+    using Spans = std::vector<std::pair<double, double>>;
+    auto chain = [](const std::vector<double>& t, double gap) {
+      Spans out;
+      for (double x : t) {
+        if (!out.empty() && x - out.back().second <= gap) {
+          out.back().second = x;
+        } else {
+          out.emplace_back(x, x);
+        }
+      }
+      return out;
+    };
+    std::map<uint32_t, Spans> bursts;
+    std::map<uint32_t, double> cover;
+    for (auto& [r, tm] : times) {
+      std::sort(tm.t.begin(), tm.t.end());
+      if (tm.t.size() < o_.timing_min_entries) continue;
+      Spans sp = chain(tm.t, o_.burst_gap_s);
+      if (static_cast<double>(tm.t.size()) < o_.burst_min_lines * static_cast<double>(sp.size())) continue;
+      double total = 0;
+      for (auto& [a, b] : sp) {
+        a -= o_.timing_window_s;
+        b += o_.timing_window_s;
+        total += b - a;
+      }
+      cover[r] = std::min(1.0, total / o_.window_s);
+      bursts[r] = std::move(sp);
+    }
+    auto inside = [](const Spans& sp, double a, double b) {
+      auto it = std::upper_bound(sp.begin(), sp.end(), std::make_pair(a, 1e300));
+      return it != sp.begin() && std::prev(it)->first <= a && b <= std::prev(it)->second;
+    };
+    std::vector<std::pair<uint32_t, uint32_t>> links;
+    std::vector<std::string> why;
+    for (const auto& [a, tm] : times) {
+      const Spans clumps = chain(tm.t, o_.timing_window_s);
+      const size_t n = clumps.size();
+      if (n < o_.burst_min_clumps || tm.t.size() > o_.burst_max_entries) continue;
+      double best_p = 1, second_p = 1;
+      uint32_t best = kNone;
+      size_t best_k = 0;
+      for (const auto& [b, sp] : bursts) {
+        // Failures in bursts and a milder line reacting to them.
+        if (b == a || cover[b] > o_.burst_max_cover || worst[b] <= worst[a] || traces.Separate(a, b)) continue;
+        size_t k = 0;
+        for (const auto& [x, y] : clumps) k += inside(sp, x, y) ? 1 : 0;
+        const double p = BinomialTail(n, k, cover[b]);
+        if (p < best_p) {
+          second_p = best_p;
+          best_p = p;
+          best = b;
+          best_k = k;
+        } else {
+          second_p = std::min(second_p, p);
+        }
+      }
+      if (best == kNone || static_cast<double>(best_k) < o_.burst_hit * static_cast<double>(n) ||
+          best_p > o_.burst_chance || best_p * o_.burst_ahead > second_p) {
+        continue;
+      }
+      links.push_back({a, best});
+      why.push_back(fmt::format("bursts: {} of the {} clumps of {} fall inside the bursts of {}, which fill {:.0f}% "
+                                "of the hour (chance {:.1g})",
+                                best_k, n, Quote(T(a)), Quote(T(best)), 100 * cover[best], best_p));
+    }
+    for (size_t k = 0; k < links.size(); ++k) groups_.Union(links[k].first, links[k].second, why[k]);
+  }
+
+  // P(X >= k) for X ~ Binomial(n, p).
+  static double BinomialTail(size_t n, size_t k, double p) {
+    if (k == 0) return 1;
+    if (p <= 0) return 0;
+    if (p >= 1) return 1;
+    double sum = 0;
+    for (size_t i = k; i <= n; ++i) {
+      const double x = static_cast<double>(i), m = static_cast<double>(n);
+      sum += std::exp(std::lgamma(m + 1) - std::lgamma(x + 1) - std::lgamma(m - x + 1) + x * std::log(p) +
+                      (m - x) * std::log1p(-p));
+    }
+    return std::min(1.0, sum);
   }
 
   // A component tag opening a message: an upper-case word of two to twelve

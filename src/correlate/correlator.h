@@ -133,6 +133,18 @@ struct CorrelationOptions {
   double stray_hit = 0.8;
   double stray_lift = 4;
   double stray_ahead = 2;  // ... and this many times the next group's lift
+  // A group whose clumps of lines (3+) nearly all fall inside another group's
+  // bursts (its lines chained while less than burst_gap_s apart, padded by
+  // timing_window_s) joins it when that many landing there by chance is this
+  // unlikely, and this many times less likely than in any other group's.
+  size_t burst_min_clumps = 3;
+  size_t burst_max_entries = 20;  // a steady stream is no reaction to bursts
+  double burst_max_cover = 0.35;  // bursts filling more of the hour are no bursts
+  double burst_min_lines = 4;     // ... nor are they with fewer lines each, on average
+  double burst_gap_s = 120;
+  double burst_hit = 0.75;
+  double burst_chance = 0.005;
+  double burst_ahead = 10;
   // Request logs of one pattern placed one by one (trace, death, crash loop):
   // when more than this share of them went to one incident and the rest were
   // left in a group of request logs alone, the rest follow. 1 turns it off.

@@ -468,6 +468,51 @@ TEST(Correlate, ADenseGroupNearEverythingDoesNotHideTheBreakersFailures) {
   EXPECT_FALSE(Same(Correlate(b.in, strict), 0, first_breaker));
 }
 
+// A breaker logged now and then on other instances, never right next to a
+// failure, but only while the failures come in bursts: it joins them. A
+// traced warning in other requests at the same moments, and one at other
+// times, stay apart.
+TEST(Correlate, AWarningLoggedOnlyDuringAnErrorBurstJoinsIt) {
+  Builder b;
+  const uint32_t fail = b.Template("LLM request failed for agent <*>: Error code: 429");
+  const uint32_t breaker = b.Template("Circuit breaker <*> OPEN after <NUM> consecutive failures");
+  const uint32_t slow = b.Template("Slow request: GET /api/threads took <DURATION>");
+  const uint32_t disk = b.Template("Disk usage above <NUM>% on /tmp");
+  const uint32_t serving = b.Instance(0, 3600, 500), other = b.Instance(0, 3600, 500);
+  // Two bursts of six minutes, a failure every 40 s: 22% of the hour.
+  for (double start : {600.0, 2400.0}) {
+    for (double t = start; t <= start + 360; t += 40) {
+      EntryFacts& e = b.Add(fail, t);
+      e.instance = serving;
+      e.trace = static_cast<uint64_t>(t);
+    }
+  }
+  // Each 20 s from the nearest failure (no timing evidence), starting and
+  // stopping well inside the bursts (no episode evidence).
+  const size_t first_breaker = b.in.entries.size();
+  for (double t : {700.0, 820.0, 940.0, 2460.0, 2580.0, 2660.0}) {
+    b.Add(breaker, t, Severity::kWarning).instance = other;
+  }
+  const size_t first_slow = b.in.entries.size();
+  for (double t : {780.0, 900.0, 2500.0, 2540.0}) {
+    EntryFacts& e = b.Add(slow, t, Severity::kWarning);
+    e.instance = serving;
+    e.trace = 100000 + static_cast<uint64_t>(t);
+  }
+  const size_t first_disk = b.in.entries.size();
+  for (double t : {1500.0, 1700.0, 1900.0, 3200.0}) b.Add(disk, t, Severity::kWarning).instance = other;
+  CorrelationResult r = b.Run();
+  EXPECT_TRUE(Same(r, 0, first_breaker)) << EvidenceOf(r, first_breaker);
+  EXPECT_TRUE(Same(r, 0, first_breaker + 5));
+  EXPECT_NE(EvidenceOf(r, 0).find("bursts: 6 of the 6 clumps"), std::string::npos) << EvidenceOf(r, 0);
+  EXPECT_FALSE(Same(r, 0, first_slow)) << EvidenceOf(r, first_slow);
+  EXPECT_FALSE(Same(r, 0, first_disk));
+  // The rule is what ties them.
+  CorrelationOptions off;
+  off.burst_chance = 0;
+  EXPECT_FALSE(Same(Correlate(b.in, off), 0, first_breaker));
+}
+
 // ... but a warning every new instance logs at boot times itself by boots.
 TEST(Correlate, StartUpWarningsAreNotInstanceEvidence) {
   Builder b;
