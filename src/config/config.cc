@@ -298,8 +298,8 @@ const std::vector<Key>& Keys() {
                      "lives on those instances alone.",
                      [](Config& c) -> bool& { return c.correlation.crash_one_instance; }));
     k.push_back(Seconds("correlation", "crash_onset_s",
-                        "Errors on the serving instances that begin this close to a crash loop's first entry, and "
-                        "end while it lasts, join it.",
+                        "Errors on the serving instances (some may be on the looping ones) that begin this close to "
+                        "a crash loop's first entry, and end while it lasts, join it.",
                         [](Config& c) -> double& { return c.correlation.crash_onset_s; }));
     k.push_back(Seconds("correlation", "death_after_s",
                         "A platform error is an instance's death when nothing at the minimum severity follows it "

@@ -161,9 +161,9 @@ class Correlator {
     Client();
     Content();
     Logger();
-    Timing();
     CrashLoop();
     CrashOnset();
+    Timing();
     Deaths();
     Deploy();
     ClusterTiming();
@@ -607,7 +607,11 @@ class Correlator {
   }
   bool Traced(uint32_t t) const { return info_[t].traced * 2 > info_[t].entries.size(); }
 
-  // 5. Fire together outside start-up, far more often than chance.
+  bool InCrashLoop(uint32_t t) { return crash_template_ != kNone && groups_.Find(t) == groups_.Find(crash_template_); }
+
+  // 6c. Fire together outside start-up, far more often than chance. Not with
+  // a crash loop's templates: its onset sets off errors everywhere at once,
+  // and its own evidence (instances, onset) already says what is its.
   void Timing() {
     std::vector<Times> times(info_.size());
     for (const EntryFacts& e : in_.entries) {
@@ -625,6 +629,7 @@ class Correlator {
       for (size_t j = i + 1; j < ts.size(); ++j) {
         const uint32_t a = ts[i], b = ts[j];
         if (SeparateRequests(a, b)) continue;
+        if (InCrashLoop(a) || InCrashLoop(b)) continue;
         const double hab = times[a].Hit(times[b], w), hba = times[b].Hit(times[a], w);
         const double lift = std::max(hab / std::max(cover[b], 1e-9), hba / std::max(cover[a], 1e-9));
         if (std::max(hab, hba) >= o_.timing_hit && std::min(hab, hba) >= o_.timing_hit_back &&
@@ -712,9 +717,10 @@ class Correlator {
     }
   }
 
-  // 6b. Errors on the instances still serving, beginning with the crash loop
-  // and over before it is: the dependency the new instances cannot reach
-  // fails the old ones' requests too, until they are replaced.
+  // 6b. Errors on the instances still serving (some on the looping ones
+  // too), beginning with the crash loop and over before it is: the
+  // dependency the new instances cannot reach fails the old ones' requests
+  // too, until they are replaced.
   void CrashOnset() {
     if (crash_template_ == kNone) return;
     const uint32_t crash = groups_.Find(crash_template_);
@@ -727,15 +733,15 @@ class Correlator {
       if (root == crash) continue;
       double first = 1e300, last = -1e300;
       Severity worst = Severity::kDefault;
-      bool healthy_only = true;
+      bool on_instances = true;
       for (uint32_t i : idx) {
         const EntryFacts& e = in_.entries[i];
         first = std::min(first, e.t);
         last = std::max(last, e.t);
         worst = std::max(worst, e.severity);
-        healthy_only = healthy_only && e.instance != 0 && !failing_[e.instance];
+        on_instances = on_instances && e.instance != 0;
       }
-      if (idx.size() < 3 || !healthy_only || !AtLeastError(worst) || std::abs(first - crash_first_) > o_.crash_onset_s || last > crash_last_) continue;
+      if (idx.size() < 3 || !on_instances || !AtLeastError(worst) || std::abs(first - crash_first_) > o_.crash_onset_s || last > crash_last_) continue;
       groups_.Union(crash, root,
                     fmt::format("crash onset: {} began on the serving instances within {:.0f} s of the crash loop "
                                 "and ended while it lasted",
@@ -941,10 +947,11 @@ class Correlator {
     std::map<uint32_t, double> cover;
     for (auto& [r, tm] : times) {
       std::sort(tm.t.begin(), tm.t.end());
-      // A group logged mostly at start-up (a crash loop's) times itself by
-      // its instances' boots: the few lines after say nothing.
+      // A group logged mostly at start-up times itself by its instances'
+      // boots: the few lines after say nothing. Nor does a crash loop's
+      // timing (see Timing).
       const double n = static_cast<double>(tm.t.size());
-      if (tm.t.size() >= 2 && n > (1 - o_.startup_heavy) * (n + static_cast<double>(startup[r]))) {
+      if (tm.t.size() >= 2 && n > (1 - o_.startup_heavy) * (n + static_cast<double>(startup[r])) && !InCrashLoop(r)) {
         roots.push_back(r);
         cover[r] = tm.Cover(o_.timing_window_s, o_.window_s);
       }

@@ -114,9 +114,10 @@ struct CorrelationOptions {
   // failing, a migration giving up, once) joins too when its group lives on
   // the loop's instances alone.
   bool crash_one_instance = true;
-  // Errors (3+) on the still-serving instances that begin within this many
-  // seconds of a crash loop's first entry and end while it lasts join it.
-  double crash_onset_s = 15;
+  // Errors (3+) on the still-serving instances (some may be on the looping
+  // ones) that begin within this many seconds of a crash loop's first entry
+  // and end while it lasts join it.
+  double crash_onset_s = 60;
   // A platform error is an instance's death when it is the instance's last
   // entry at the minimum severity or above, and the instance logs nothing at
   // all more than this many seconds after it (work in flight finishing).

@@ -686,6 +686,43 @@ TEST(Correlate, ErrorsOnServingInstancesThatBeginWithACrashLoopJoinIt) {
   EXPECT_FALSE(Same(later, fatal_entry, session_entry));
 }
 
+// The same errors, some of them logged on a looping instance before it died:
+// more tied to the loop, not less.
+TEST(Correlate, OnsetErrorsPartlyOnTheLoopingInstancesJoinIt) {
+  Builder b;
+  const uint32_t fatal = b.Template("TimeoutError in _phase3_database_setup");
+  const uint32_t exit3 = b.Template("Container called exit(<NUM>).");
+  const uint32_t session = b.Template("Database session error in get_request_scoped_db_session: connection was closed");
+  const uint32_t serving = b.Instance(0, 3600, 800);
+  std::vector<uint32_t> looping;
+  for (int i = 0; i < 6; ++i) looping.push_back(b.CrashingInstance(1000 + i * 120, fatal, exit3));
+  const size_t first_session = b.in.entries.size();
+  for (int i = 0; i < 6; ++i) b.Add(session, 1020 + i * 9).instance = i % 2 ? serving : looping[0];
+  CorrelationResult r = b.Run();
+  EXPECT_TRUE(Same(r, 0, first_session)) << EvidenceOf(r, first_session);
+  EXPECT_TRUE(Same(r, 0, first_session + 1));
+}
+
+// Another problem firing alongside those errors is not timed into the loop:
+// a loop's onset sets off errors everywhere at once.
+TEST(Correlate, ErrorsFiringAlongsideACrashLoopsAreNotTimedIntoIt) {
+  Builder b;
+  const uint32_t fatal = b.Template("TimeoutError in _phase3_database_setup");
+  const uint32_t exit3 = b.Template("Container called exit(<NUM>).");
+  const uint32_t session = b.Template("Database session error in get_request_scoped_db_session: connection was closed");
+  const uint32_t llm = b.Template("LLM request failed for agent <*>: Error code: 429");
+  const uint32_t serving = b.Instance(0, 3600, 800), other = b.Instance(0, 3600, 800);
+  for (int i = 0; i < 6; ++i) b.CrashingInstance(1000 + i * 120, fatal, exit3);
+  const size_t first_session = b.in.entries.size();
+  for (int i = 0; i < 41; ++i) b.Add(session, 1022 + i * 9).instance = serving;
+  // Within 3 s of a session error each time, from the fourth minute on.
+  const size_t first_llm = b.in.entries.size();
+  for (int i = 0; i < 20; ++i) b.Add(llm, 1203 + i * 9).instance = other;
+  CorrelationResult r = b.Run();
+  EXPECT_TRUE(Same(r, 0, first_session)) << EvidenceOf(r, first_session);
+  EXPECT_FALSE(Same(r, 0, first_llm)) << EvidenceOf(r, first_llm);
+}
+
 // One component reports one design problem in two ways: a warning as each
 // instance boots and another on requests later; they share no request, no
 // time and few words, only the component's tag and package.
