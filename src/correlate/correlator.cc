@@ -642,7 +642,8 @@ class Correlator {
     }
   }
 
-  // 6. Errors found only on instances that never served and died young.
+  // 6. Errors found only on instances that never served and died young (and
+  // never at the boot of one that served).
   void CrashLoop() {
     std::vector<Severity> worst(in_.instances.size(), Severity::kDefault);
     for (const EntryFacts& e : in_.entries) {
@@ -653,12 +654,16 @@ class Correlator {
       const InstanceFacts& f = in_.instances[i];
       failing_[i] = f.ok_requests == 0 && AtLeastError(worst[i]) && f.last - f.first < o_.crash_max_life_s;
     }
-    std::vector<size_t> on_failing(info_.size(), 0), with_instance(info_.size(), 0);
+    std::vector<size_t> on_failing(info_.size(), 0), with_instance(info_.size(), 0), survived(info_.size(), 0);
     std::vector<std::vector<uint32_t>> failing_instances(info_.size());
     for (const EntryFacts& e : in_.entries) {
       const TemplateInfo& ti = info_[e.tmpl];
       if (e.instance == 0 || e.request || !(AtLeastError(ti.max_severity) || ti.platform)) continue;
       ++with_instance[e.tmpl];
+      // Logged at the boot of an instance that went on to serve: the line
+      // does not make instances die (a new revision's config warning that
+      // every instance logs, the dying ones included).
+      if (!failing_[e.instance] && Startup(e) && in_.instances[e.instance].ok_requests > 0) ++survived[e.tmpl];
       if (failing_[e.instance]) {
         ++on_failing[e.tmpl];
         failing_instances[e.tmpl].push_back(e.instance);
@@ -672,7 +677,7 @@ class Correlator {
       fi.erase(std::unique(fi.begin(), fi.end()), fi.end());
       if (with_instance[t] > 0 &&
           static_cast<double>(on_failing[t]) >= o_.crash_share * static_cast<double>(with_instance[t]) &&
-          fi.size() >= 2) {
+          fi.size() >= 2 && survived[t] == 0) {
         chain.push_back(t);
         all_failing.insert(all_failing.end(), fi.begin(), fi.end());
       }

@@ -218,6 +218,29 @@ TEST(Correlate, CrashLoopTakesItsErrorsAndTheFailedRequests) {
 // A start-up probe fails once, on one of the looping instances: that boot's
 // failure, not an incident of its own. An error that one looping instance
 // logs but a healthy one logs too is not the loop's.
+// A new revision's CRITICAL config line, logged at every boot: nearly all
+// its instances crash-loop for another reason, but one that logged it too
+// went on to serve, so the line is no cause of the loop.
+TEST(Correlate, ABootLineOfAnInstanceThatWentOnToServeIsNotTheLoops) {
+  Builder b;
+  const uint32_t fatal = b.Template("TimeoutError in _phase3_database_setup");
+  const uint32_t exit3 = b.Template("Container called exit(<NUM>).");
+  const uint32_t config = b.Template("JWT secret not configured for staging environment");
+  for (int i = 0; i < 10; ++i) {
+    const uint32_t inst = b.CrashingInstance(1000 + i * 120, fatal, exit3);
+    b.Add(config, 1000 + i * 120 + 2, Severity::kCritical).instance = inst;
+  }
+  const uint32_t serving = b.Instance(900, 3600, 500);
+  b.Add(config, 902, Severity::kCritical).instance = serving;
+  CorrelationResult r = b.Run();
+  const size_t fatal_entry = 0, exit_entry = 1, config_entry = 2;  // the first looping instance's
+  ASSERT_TRUE(Same(r, fatal_entry, exit_entry));
+  EXPECT_FALSE(Same(r, fatal_entry, config_entry)) << EvidenceOf(r, fatal_entry);
+  // Without the serving instance's boot line it is all on the loop's instances.
+  b.in.entries.pop_back();
+  EXPECT_TRUE(Same(b.Run(), fatal_entry, config_entry));
+}
+
 TEST(Correlate, AOneOffLineOnOneLoopingInstanceJoinsTheLoop) {
   Builder b;
   const uint32_t fatal = b.Template("Application startup failed. Exiting.");
