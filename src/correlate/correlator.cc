@@ -165,12 +165,14 @@ class Correlator {
     CrashOnset();
     Timing();
     Deaths();
+    // Before the deploy evidence: a component's warning first seen after a
+    // deploy is the component's, not what the deploy broke.
+    if (o_.component_tags) ComponentTags();
     Deploy();
     ClusterTiming();
     Episodes();
     Bursts();
     ClusterContent();
-    if (o_.component_tags) ComponentTags();
     NamedExceptionGroups();
     StrayGroups();
     return Assign();
@@ -1206,7 +1208,7 @@ class Correlator {
     for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));
   }
 
-  // 11. Groups whose messages open with the same component tag (`SSOT: …`,
+  // 7b. Groups whose messages open with the same component tag (`SSOT: …`,
   // `[DB] …`), when every group using that tag is logged from one package:
   // one component reporting one problem in its own words. Warnings only: a
   // component's errors are each worth an issue of their own, and a wrong

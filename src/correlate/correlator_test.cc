@@ -619,6 +619,48 @@ CorrelationResult DeployWith404sFrom(int clients) {
   return b.Run();
 }
 
+// A component's tagged warning that first shows up after a deploy, on the
+// new revision only, belongs with the component's other warnings (logged on
+// both revisions), not with what the deploy broke.
+TEST(Correlate, AComponentsWarningBornAfterADeployStaysWithItsComponent) {
+  Builder b;
+  const uint32_t auth = b.Template("JWT validation failed: signature verification failed");
+  const uint32_t boot = b.Template("SSOT WARNING: Found <NUM> WebSocket manager classes");
+  const uint32_t use = b.Template("SSOT VALIDATION: Multiple manager instances for user <*>");
+  const uint32_t boot_log = b.Logger("app.websocket_core.registry");
+  const uint32_t use_log = b.Logger("app.websocket_core.validation");
+  const uint32_t old_rev = b.Revision("svc-00041-abc", 0);
+  const uint32_t new_rev = b.Revision("svc-00042-def", 1000);
+  std::vector<uint32_t> serving;
+  for (double start : {0.0, 500.0, 1000.0, 2000.0}) {
+    const uint32_t rev = start < 1000 ? old_rev : new_rev;
+    const uint32_t inst = b.Instance(start, start < 1000 ? 1000 : 3600, 400);
+    EntryFacts& w = b.Add(boot, start + 1, Severity::kWarning);
+    w.instance = inst;
+    w.revision = rev;
+    w.logger = boot_log;
+    if (rev == new_rev) serving.push_back(inst);
+  }
+  for (int i = 0; i < 20; ++i) {
+    EntryFacts& a = b.Add(auth, 1040 + i * 100);
+    a.revision = new_rev;
+    a.instance = serving[i % 2];
+    a.trace = 100 + i;
+  }
+  const size_t first_use = b.in.entries.size();
+  for (int i = 0; i < 16; ++i) {
+    EntryFacts& u = b.Add(use, 1100 + i * 150, Severity::kWarning);
+    u.revision = new_rev;
+    u.instance = serving[i % 2];
+    u.trace = i < 6 ? 100 + i : 1000 + i;  // some on requests the auth failure also hit
+    u.logger = use_log;
+  }
+  CorrelationResult r = b.Run();
+  const size_t boot_entry = 0, auth_entry = 4;
+  EXPECT_TRUE(Same(r, boot_entry, first_use)) << EvidenceOf(r, first_use);
+  EXPECT_FALSE(Same(r, auth_entry, first_use)) << EvidenceOf(r, first_use);
+}
+
 TEST(Correlate, ADeployTiesWhatItBreaksForEveryClient) {
   // Control: the same 404s from twenty addresses are evidence of the deploy.
   CorrelationResult r = DeployWith404sFrom(20);
