@@ -315,6 +315,10 @@ const std::vector<Key>& Keys() {
                         [](Config& c) -> double& { return c.correlation.deploy_window_s; }));
     k.push_back(Count("correlation", "deploy_min_entries", "... with at least this many entries.",
                       [](Config& c) -> size_t& { return c.correlation.deploy_min_entries; }));
+    k.push_back(Number("correlation", "deploy_trace_lift",
+                       "... except two, both logged in requests, that share them no more than this many times as "
+                       "often as chance: two things the deploy broke.",
+                       [](Config& c) -> double& { return c.correlation.deploy_trace_lift; }));
     k.push_back(Count("correlation", "burst_min_clumps",
                       "Burst evidence: a group with at least this many clumps of lines (within timing_window_s of each other)...",
                       [](Config& c) -> size_t& { return c.correlation.burst_min_clumps; }));

@@ -880,12 +880,34 @@ class Correlator {
         std::sort(traces[j].begin(), traces[j].end());
         traces[j].erase(std::unique(traces[j].begin(), traces[j].end()), traces[j].end());
       }
+      // Requests the revision served: its instances' answered ones and the
+      // failed ones logged.
+      double served = 0;
+      {
+        std::set<uint32_t> insts, failed;
+        for (const EntryFacts& e : in_.entries) {
+          if (e.revision != rev || e.instance == 0) continue;
+          insts.insert(e.instance);
+          if (e.request && e.trace) failed.insert(e.trace);
+        }
+        for (uint32_t i : insts) served += in_.instances[i].ok_requests;
+        served += static_cast<double>(failed.size());
+      }
       auto separate = [&](size_t a, size_t b) {
         if (!traced[a] || !traced[b]) return false;
         std::vector<uint32_t> common;
         std::set_intersection(traces[a].begin(), traces[a].end(), traces[b].begin(), traces[b].end(),
                               std::back_inserter(common));
-        return common.empty();
+        if (common.empty()) return true;
+        // ... or no more often than chance: a storm failing most requests
+        // shares them with any other request-time problem.
+        const size_t small = traces[a].size() < traces[b].size() ? a : b, big = small == a ? b : a;
+        const double both = static_cast<double>(traces[a].size() + traces[b].size() - common.size());
+        if (served <= both) return false;  // the answered requests were not logged: no base rate
+        const double n = served;
+        const double share = static_cast<double>(common.size()) / static_cast<double>(traces[small].size());
+        const double base = static_cast<double>(traces[big].size()) / n;
+        return share < o_.deploy_trace_lift * base;
       };
       for (size_t j = 1; j < born.size(); ++j) {
         for (size_t i = 0; i < j; ++i) {

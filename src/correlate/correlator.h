@@ -150,6 +150,10 @@ struct CorrelationOptions {
   // when more than this share of them went to one incident and the rest were
   // left in a group of request logs alone, the rest follow. 1 turns it off.
   double majority_share = 0.5;
+  // Two groups a deploy brought that share requests no more than this many
+  // times as often as chance (the larger one's share of the revision's
+  // requests) are two things it broke, not one.
+  double deploy_trace_lift = 2;
   size_t deploy_min_entries = 2;  // a config error logs once per new instance: two instances, two lines
   double window_s = 3600;         // the length of the window analysed
 };

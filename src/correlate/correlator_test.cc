@@ -661,6 +661,44 @@ TEST(Correlate, AComponentsWarningBornAfterADeployStaysWithItsComponent) {
   EXPECT_FALSE(Same(r, auth_entry, first_use)) << EvidenceOf(r, first_use);
 }
 
+// An auth storm failing 80 of the new revision's 100 requests, and slow
+// queries on ten requests, eight of which the storm also failed: as often as
+// chance, so two things the deploy broke. With 2,000 requests served, the
+// same overlap is far above chance and the deploy ties them.
+CorrelationResult DeployWithStormAndSlowQueries(uint32_t answered) {
+  Builder b;
+  const uint32_t auth = b.Template("Token validation failed for request <*>");
+  const uint32_t slow = b.Template("Slow query (<DURATION>): SELECT threads.id FROM threads");
+  const uint32_t old_rev = b.Revision("svc-00041-abc", 0);
+  const uint32_t new_rev = b.Revision("svc-00042-def", 1000);
+  const uint32_t old_inst = b.Instance(0, 1000, 400);
+  const uint32_t inst = b.Instance(1000, 3600, answered);
+  b.Add(b.Template("Request served"), 10, Severity::kInfo).revision = old_rev;
+  b.in.entries.back().instance = old_inst;
+  for (uint32_t i = 0; i < 80; ++i) {
+    EntryFacts& a = b.Add(auth, 1020 + i * 30, Severity::kWarning);
+    a.revision = new_rev;
+    a.instance = inst;
+    a.trace = 1 + i;
+  }
+  for (uint32_t i = 0; i < 10; ++i) {
+    EntryFacts& q = b.Add(slow, i < 8 ? 1020 + i * 30 : 2000 + i * 250, Severity::kWarning);
+    q.revision = new_rev;
+    q.instance = inst;
+    q.trace = i < 8 ? 1 + i : 900 + i;
+  }
+  return b.Run();
+}
+
+TEST(Correlate, TwoThingsADeployBrokeSharingRequestsByChanceStayApart) {
+  const size_t auth_entry = 1, slow_entry = 81;
+  CorrelationResult chance = DeployWithStormAndSlowQueries(100);
+  EXPECT_FALSE(Same(chance, auth_entry, slow_entry)) << EvidenceOf(chance, slow_entry);
+  CorrelationResult tied = DeployWithStormAndSlowQueries(2000);
+  EXPECT_TRUE(Same(tied, auth_entry, slow_entry));
+  EXPECT_NE(EvidenceOf(tied, slow_entry).find("deploy:"), std::string::npos) << EvidenceOf(tied, slow_entry);
+}
+
 TEST(Correlate, ADeployTiesWhatItBreaksForEveryClient) {
   // Control: the same 404s from twenty addresses are evidence of the deploy.
   CorrelationResult r = DeployWith404sFrom(20);
