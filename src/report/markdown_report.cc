@@ -22,6 +22,20 @@ std::string Cell(std::string_view text) {
   return out;
 }
 
+// Cell() for running text outside code spans: '<' escaped, so a template's
+// placeholders (`<NUM>`) show and log text cannot open an HTML tag.
+std::string Prose(std::string_view text) {
+  std::string out;
+  for (char c : Cell(text)) {
+    if (c == '<') {
+      out += "&lt;";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string IssueRef(const Cluster& c) {
   const Action& a = c.action;
   switch (a.kind) {
@@ -126,13 +140,19 @@ std::string RenderWorklog(const RunReport& r, const std::vector<Template>& templ
     if (c.evidence.empty()) {
       out += "- Merge evidence: none (a single template)\n";
     } else {
+      // Every merge is in the worklog; past the first dozen, folded away
+      // (GitHub and most Markdown viewers render <details>).
       out += "- Merge evidence:\n";
-      constexpr size_t kMaxEvidence = 12;
-      for (size_t k = 0; k < c.evidence.size() && k < kMaxEvidence; ++k) {
-        out += fmt::format("  - {}\n", Cell(c.evidence[k]));
+      constexpr size_t kShownEvidence = 12;
+      for (size_t k = 0; k < c.evidence.size() && k < kShownEvidence; ++k) {
+        out += fmt::format("  - {}\n", Prose(c.evidence[k]));
       }
-      if (c.evidence.size() > kMaxEvidence) {
-        out += fmt::format("  - … and {} more merges\n", c.evidence.size() - kMaxEvidence);
+      if (c.evidence.size() > kShownEvidence) {
+        out += fmt::format("\n<details><summary>{} more merges</summary>\n\n", c.evidence.size() - kShownEvidence);
+        for (size_t k = kShownEvidence; k < c.evidence.size(); ++k) {
+          out += fmt::format("- {}\n", Prose(c.evidence[k]));
+        }
+        out += "\n</details>\n";
       }
     }
   }
