@@ -847,10 +847,14 @@ class Correlator {
         if (!only || !any || idx.size() < o_.deploy_min_entries || first < td || first > td + o_.deploy_window_s) {
           continue;
         }
-        // Not evidence for: the crash loop (its instances are the new
-        // revision's by nature) and start-up warnings (every new instance
-        // logs them, whatever else goes wrong).
+        // Not evidence for: the crash loop and the platform's kills (their
+        // instances are the new revision's by nature once it takes the
+        // traffic) and start-up warnings (every new instance logs them,
+        // whatever else goes wrong).
         if (crash_template_ != kNone && root == groups_.Find(crash_template_)) continue;
+        bool kills = false;
+        for (const auto& [t, n] : killed_by_template_) kills = kills || groups_.Find(t) == root;
+        if (kills) continue;
         size_t startup = 0;
         Severity worst = Severity::kDefault;
         for (uint32_t i : idx) {

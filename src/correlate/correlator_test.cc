@@ -699,6 +699,45 @@ TEST(Correlate, TwoThingsADeployBrokeSharingRequestsByChanceStayApart) {
   EXPECT_NE(EvidenceOf(tied, slow_entry).find("deploy:"), std::string::npos) << EvidenceOf(tied, slow_entry);
 }
 
+// Instances the platform kills for memory after a deploy are the new
+// revision's because every instance is: the kills are not tied to what the
+// deploy broke.
+TEST(Correlate, KillsAfterADeployAreNotWhatItBroke) {
+  Builder b;
+  const uint32_t auth = b.Template("Token signature verification failed for service user");
+  const uint32_t high = b.Template("Memory usage high: <NUM>/<NUM> MiB");
+  const uint32_t oom = b.Template("Memory limit of <NUM> MiB exceeded with <NUM> MiB used");
+  const uint32_t old_rev = b.Revision("svc-00041-abc", 0);
+  const uint32_t new_rev = b.Revision("svc-00042-def", 1000);
+  const uint32_t old_inst = b.Instance(0, 1000, 400);
+  b.Add(b.Template("Request served"), 10, Severity::kInfo).revision = old_rev;
+  b.in.entries.back().instance = old_inst;
+  const uint32_t serving = b.Instance(1000, 3600, 500);
+  for (int i = 0; i < 25; ++i) {
+    EntryFacts& a = b.Add(auth, 1050 + i * 100);
+    a.revision = new_rev;
+    a.instance = serving;
+  }
+  const size_t first_high = b.in.entries.size();
+  for (double start : {1180.0, 1580.0}) {
+    const uint32_t inst = b.Instance(start - 150, start + 46, 100);
+    for (int k = 0; k < 3; ++k) {
+      EntryFacts& h = b.Add(high, start + k * 20, Severity::kWarning);
+      h.revision = new_rev;
+      h.instance = inst;
+    }
+    EntryFacts& kill = b.Add(oom, start + 45);
+    kill.revision = new_rev;
+    kill.instance = inst;
+    kill.platform = true;
+  }
+  CorrelationResult r = b.Run();
+  const size_t auth_entry = 1;
+  ASSERT_TRUE(Same(r, first_high, first_high + 3)) << EvidenceOf(r, first_high);  // the kill
+  EXPECT_NE(EvidenceOf(r, first_high).find("death:"), std::string::npos) << EvidenceOf(r, first_high);
+  EXPECT_FALSE(Same(r, auth_entry, first_high)) << EvidenceOf(r, first_high);
+}
+
 TEST(Correlate, ADeployTiesWhatItBreaksForEveryClient) {
   // Control: the same 404s from twenty addresses are evidence of the deploy.
   CorrelationResult r = DeployWith404sFrom(20);
