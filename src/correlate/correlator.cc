@@ -908,9 +908,8 @@ class Correlator {
         const size_t small = traces[a].size() < traces[b].size() ? a : b, big = small == a ? b : a;
         const double both = static_cast<double>(traces[a].size() + traces[b].size() - common.size());
         if (served <= both) return false;  // the answered requests were not logged: no base rate
-        const double n = served;
         const double share = static_cast<double>(common.size()) / static_cast<double>(traces[small].size());
-        const double base = static_cast<double>(traces[big].size()) / n;
+        const double base = static_cast<double>(traces[big].size()) / served;
         return share < o_.deploy_trace_lift * base;
       };
       for (size_t j = 1; j < born.size(); ++j) {
@@ -1140,7 +1139,7 @@ class Correlator {
       }
       links.push_back({a, best});
       why.push_back(fmt::format("bursts: {} of the {} clumps of {} fall inside the bursts of {}, which fill {:.0f}% "
-                                "of the hour (chance {:.1g})",
+                                "of the window (chance {:.1g})",
                                 best_k, n, Quote(T(a)), Quote(T(best)), 100 * cover[best], best_p));
     }
     for (size_t k = 0; k < links.size(); ++k) groups_.Union(links[k].first, links[k].second, why[k]);
