@@ -885,9 +885,9 @@ class Correlator {
         traces[j].erase(std::unique(traces[j].begin(), traces[j].end()), traces[j].end());
       }
       // Requests the revision served: its instances' answered ones and the
-      // failed ones logged.
+      // failed ones logged (only needed when two groups may be tied).
       double served = 0;
-      {
+      if (born.size() > 1) {
         std::set<uint32_t> insts, failed;
         for (const EntryFacts& e : in_.entries) {
           if (e.revision != rev || e.instance == 0) continue;
@@ -989,7 +989,6 @@ class Correlator {
       }
     }
     const TraceSets traces = GroupTraces();
-    auto separate = [&](uint32_t a, uint32_t b) { return traces.Separate(a, b); };
     std::vector<std::pair<uint32_t, uint32_t>> links;
     std::vector<std::string> why;
     for (uint32_t a : roots) {
@@ -1003,7 +1002,7 @@ class Correlator {
         // Small groups say little: two entries must both hit, twice as clearly.
         const bool small = times[a].t.size() < o_.timing_min_entries || times[b].t.size() < o_.timing_min_entries;
         if (small && (h < 1.0 || lift < 2 * o_.cluster_timing_lift)) continue;
-        if (h >= o_.cluster_timing_hit && lift >= o_.cluster_timing_lift && separate(a, b)) continue;
+        if (h >= o_.cluster_timing_hit && lift >= o_.cluster_timing_lift && traces.Separate(a, b)) continue;
         if (h >= o_.cluster_timing_hit && lift >= o_.cluster_timing_lift &&
             times[b].Hit(times[a], o_.timing_window_s) >= o_.cluster_timing_hit_back && lift > best_lift) {
           best_lift = lift;

@@ -507,7 +507,7 @@ TEST(Correlate, AWarningLoggedOnlyDuringAnErrorBurstJoinsIt) {
     for (double t = start; t <= start + 360; t += 40) {
       EntryFacts& e = b.Add(fail, t);
       e.instance = serving;
-      e.trace = static_cast<uint64_t>(t);
+      e.trace = static_cast<uint32_t>(t);
     }
   }
   // Each 20 s from the nearest failure (no timing evidence), starting and
@@ -520,7 +520,7 @@ TEST(Correlate, AWarningLoggedOnlyDuringAnErrorBurstJoinsIt) {
   for (double t : {780.0, 900.0, 2500.0, 2540.0}) {
     EntryFacts& e = b.Add(slow, t, Severity::kWarning);
     e.instance = serving;
-    e.trace = 100000 + static_cast<uint64_t>(t);
+    e.trace = 100000 + static_cast<uint32_t>(t);
   }
   const size_t first_disk = b.in.entries.size();
   for (double t : {1500.0, 1700.0, 1900.0, 3200.0}) b.Add(disk, t, Severity::kWarning).instance = other;
