@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <unordered_map>
 
 #include "mine/masker.h"
@@ -47,9 +48,7 @@ const std::unordered_map<std::string_view, std::string_view>& Synonyms() {
 
 }  // namespace
 
-std::string NormalizeWord(std::string_view w) {
-  const auto& syn = Synonyms();
-  if (auto it = syn.find(w); it != syn.end()) return std::string(it->second);
+std::string StemWord(std::string_view w) {
   static constexpr std::string_view kSuffixes[] = {"ations", "ation", "ions", "ion", "ings",
                                                    "ing",    "ed",    "es",   "s"};
   std::string_view stem = w;
@@ -59,8 +58,15 @@ std::string NormalizeWord(std::string_view w) {
       break;
     }
   }
-  if (auto it = syn.find(stem); it != syn.end()) return std::string(it->second);
   return std::string(stem);
+}
+
+std::string NormalizeWord(std::string_view w) {
+  const auto& syn = Synonyms();
+  if (auto it = syn.find(w); it != syn.end()) return std::string(it->second);
+  std::string stem = StemWord(w);
+  if (auto it = syn.find(stem); it != syn.end()) return std::string(it->second);
+  return stem;
 }
 
 std::vector<std::string> ContentWords(std::string_view text) {
@@ -70,13 +76,12 @@ std::vector<std::string> ContentWords(std::string_view text) {
   return out;
 }
 
-std::vector<std::string> ContentTokens(std::string_view text) {
-  std::vector<std::string> out;
+void ForEachWord(std::string_view text, const std::function<void(std::string_view)>& fn) {
   std::string word;
   auto flush = [&] {
     if (word.size() > 1 && !std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
         !IsStopWord(word)) {
-      out.push_back(NormalizeWord(word));
+      fn(word);
     }
     word.clear();
   };
@@ -102,6 +107,11 @@ std::vector<std::string> ContentTokens(std::string_view text) {
     word += upper ? static_cast<char>(c + 32) : c;
   }
   flush();
+}
+
+std::vector<std::string> ContentTokens(std::string_view text) {
+  std::vector<std::string> out;
+  ForEachWord(text, [&](std::string_view w) { out.push_back(NormalizeWord(w)); });
   return out;
 }
 

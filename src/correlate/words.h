@@ -6,6 +6,7 @@
 #ifndef LOG_GARDENER_CORRELATE_WORDS_H_
 #define LOG_GARDENER_CORRELATE_WORDS_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,14 @@ std::vector<std::string> ContentTokens(std::string_view text);
 
 // The normalized form of one lower-case word (stem, then synonym).
 std::string NormalizeWord(std::string_view lower);
+
+// One lower-case word with a common suffix stripped ("connections" → "connect").
+std::string StemWord(std::string_view lower);
+
+// Calls `fn` with each lower-case word of `text` as ContentTokens splits it
+// (identifiers and camelCase split, placeholders, numbers and a few function
+// words skipped), before stemming.
+void ForEachWord(std::string_view text, const std::function<void(std::string_view)>& fn);
 
 }  // namespace lg
 

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "correlate/words.h"
+#include "match/lexicon.h"
 
 namespace lg {
 namespace {
@@ -105,16 +105,16 @@ IssueIndex::IssueIndex(std::vector<Issue> issues) : issues_(std::move(issues)) {
   for (size_t k = 0; k < issues_.size(); ++k) {
     const Issue& i = issues_[k];
     Doc d;
-    for (auto& w : ContentTokens(i.title)) {
+    for (auto& w : MatchTokens(i.title)) {
       d.tf[w].first += 1;
       d.title_length += 1;
     }
-    for (auto& w : ContentTokens(i.body)) {
+    for (auto& w : MatchTokens(i.body)) {
       d.tf[w].second += 1;
       d.body_length += 1;
     }
     for (const auto& [w, tf] : d.tf) d.words.push_back(w);
-    d.title_words = ContentWords(i.title);
+    d.title_words = MatchWords(i.title);
     std::sort(d.words.begin(), d.words.end());
     for (const auto& w : d.words) ++df_[w];
     docs_.push_back(std::move(d));
@@ -175,7 +175,7 @@ const Issue* IssueIndex::FindByFingerprint(std::string_view fingerprint) const {
 std::vector<IssueIndex::Scored> IssueIndex::ScoreDocs(std::string_view text, const MatchOptions& o) const {
   std::vector<Scored> scored;
   if (docs_.empty()) return scored;
-  const std::vector<std::string> query = ContentWords(text);
+  const std::vector<std::string> query = MatchWords(text);
   const double n = static_cast<double>(docs_.size());
   double avg = 0;
   for (const Doc& d : docs_) avg += o.title_weight * d.title_length + d.body_length;
@@ -214,7 +214,7 @@ MatchResult IssueIndex::MatchText(std::string_view text, const MatchOptions& o,
   MatchResult result;
   const std::vector<Scored> scored = ScoreDocs(text, o);
   if (scored.empty()) return result;
-  const std::vector<std::string> query = ContentWords(text);
+  const std::vector<std::string> query = MatchWords(text);
   const double n = static_cast<double>(docs_.size());
   const Scored& top = scored.front();
   // One rare word's worth: the IDF of a word found in a single issue.

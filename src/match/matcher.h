@@ -5,9 +5,10 @@
 //   2. an issue body carries the visible line "log-gardener fingerprint: <fp>"
 //      (so a run with lost state, or on another machine, finds its own issues);
 //   3. text similarity: BM25 (title words count three times) between the
-//      cluster's signature and every issue, over stemmed words with the
-//      synonyms an engineer uses (db/database/postgres, auth/jwt/token...,
-//      correlate/words.h). The best issue matches when its score is high
+//      cluster's signature and every issue, over stemmed words that also
+//      count as the concept an engineer reads in them (latency/slow/p95,
+//      panic/unhandled exception, jwt/secret/auth...) and 4xx/5xx status
+//      codes (match/lexicon.h). The best issue matches when its score is high
 //      enough and clearly ahead of every issue about another topic (issues
 //      about the same topic as the best, by their own word overlap, are its
 //      duplicates: the open one of them gets the comment, or else the closed
@@ -33,8 +34,8 @@ namespace lg {
 struct MatchOptions {
   // Score the best issue must reach, in "rare words": a BM25 score divided by
   // the IDF of a word found in a single issue, so the bar means the same in
-  // a tracker of 3 issues and of 3,000 (about six distinctive shared words).
-  double threshold = 6;
+  // a tracker of 3 issues and of 3,000 (about seven distinctive shared words).
+  double threshold = 7;
   // An issue whose title's words are nearly all in the signature (a person
   // naming exactly this problem) needs only this share of the bar.
   double title_cover = 0.75;

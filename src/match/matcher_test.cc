@@ -1,6 +1,10 @@
 #include "match/matcher.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
+
+#include "match/lexicon.h"
 
 namespace lg {
 namespace {
@@ -34,8 +38,7 @@ std::vector<Issue> Tracker() {
   };
 }
 
-constexpr std::string_view kRedis =
-    "Redis reconnection attempt <NUM>/10 failed: Error 111 connecting to <IP>:6379. Connection refused.";
+constexpr std::string_view kRedis = "Redis operation failed: Error 111 connecting to <IP>:6379.";
 
 TEST(Matcher, FindsItsOwnIssueByTheVisibleFingerprintLine) {
   auto issues = Tracker();
@@ -132,7 +135,9 @@ TEST(Matcher, TheOpenTwinOfAClosedMatchGetsTheComment) {
   issues.push_back(MakeIssue(14, "GCP-active-dev-P3-config-hygiene-service-id-gets-sanitized-at",
                              "## Summary\n" + summary +
                                  "\n\n## Evidence\nWARNING netra-backend-staging SERVICE_ID contained whitespace - "
-                                 "sanitized from 'netra-backend\\n' to 'netra-backend'\n\nResolution: re-created "
+                                 "sanitized from 'netra-backend\\n' to 'netra-backend'\nWARNING netra-backend-staging SERVICE_ID "
+                                 "contained whitespace - sanitized from 'netra-backend\\n' to 'netra-backend'"
+                                 "\n\nResolution: re-created "
                                  "the secret without the newline.",
                              "closed"));
   issues.push_back(MakeIssue(15, "Config hygiene: service id gets sanitized at every startup", summary));
@@ -168,6 +173,56 @@ TEST(Matcher, AnAbstentionNamesTheBestAndItsRival) {
   ASSERT_TRUE(m.best.has_value());
   EXPECT_TRUE(m.under_bar || m.not_ahead);
   EXPECT_GT(m.bar, 0);
+}
+
+bool Has(const std::vector<std::string>& words, std::string_view w) {
+  return std::find(words.begin(), words.end(), w) != words.end();
+}
+
+// A word keeps its own identity and also counts as its concept, so "jwt" and
+// "secret" stay distinct while both say "auth".
+TEST(Lexicon, AWordCountsAsItselfAndAsItsConcept) {
+  const auto words = MatchWords("JWT secret missing; p95 latency above SLO");
+  EXPECT_TRUE(Has(words, "jwt"));
+  EXPECT_TRUE(Has(words, "secret"));
+  EXPECT_TRUE(Has(words, "~auth"));
+  EXPECT_TRUE(Has(words, "latency"));
+  EXPECT_TRUE(Has(words, "~slow"));
+  // A concept's own name is not doubled.
+  const auto slow = MatchTokens("slow request");
+  EXPECT_EQ(std::count(slow.begin(), slow.end(), "~slow"), 0);
+  EXPECT_TRUE(Has(slow, "slow"));
+}
+
+TEST(Lexicon, StatusCodesAreWordsOtherNumbersAreNot) {
+  const auto words = MatchWords("500 when posting; GET /chat/<UUID> → 503 (took 4.2s), Error 111, port 6379, v1.404");
+  EXPECT_TRUE(Has(words, "http500"));
+  EXPECT_TRUE(Has(words, "http503"));
+  EXPECT_FALSE(Has(words, "http111"));
+  EXPECT_FALSE(Has(words, "http637"));
+  EXPECT_FALSE(Has(words, "http404")) << "part of a version, not a status";
+}
+
+// Issue and logs use different words for one thing: "p95 latency" for
+// "slow ... took", "500 when posting ... unhandled exception" for "→ 500 ...
+// panic".
+TEST(Lexicon, ConceptsLetDifferentWordsForOneProblemMatch) {
+  auto issues = Tracker();
+  issues.push_back(MakeIssue(20, "p95 latency above SLO for the list endpoint",
+                             "Requests to the list endpoint regularly exceed our 5s budget; the database query "
+                             "dominates."));
+  issues.push_back(MakeIssue(21, "500 when posting a message without attachments",
+                             "Users get 'Something went wrong' on send; the backend logs an unhandled exception."));
+  IssueIndex index(issues);
+  auto slow = index.Score("Slow request: GET /api/threads took <DURATION> (threshold <DURATION>)\n"
+                          "Slow query (<DURATION>): SELECT threads.id FROM threads",
+                          MatchOptions{});
+  ASSERT_FALSE(slow.empty());
+  EXPECT_EQ(slow[0].issue, 20);
+  auto crash = index.Score("POST /v1/messages → 500 internal server error\npanic recovered: runtime error: index out of range",
+                           MatchOptions{});
+  ASSERT_FALSE(crash.empty());
+  EXPECT_EQ(crash[0].issue, 21);
 }
 
 }  // namespace
