@@ -20,8 +20,8 @@ std::string JoinTerms(const std::vector<std::string>& terms, size_t max = 8) {
 }
 
 std::string DescribeCandidate(const Candidate& c) {
-  return fmt::format("#{} ({}, score {:.1f}; shared: {})", c.issue, c.open ? "open" : "closed",
-                     c.score, JoinTerms(c.shared_terms));
+  return fmt::format("#{} ({}, score {:.1f}{}; shared: {})", c.issue, c.open ? "open" : "closed", c.score,
+                     c.same_priority ? " with the same-priority bonus" : "", JoinTerms(c.shared_terms));
 }
 
 // The words the matcher compares: the name, the cluster's patterns (for a
@@ -62,7 +62,7 @@ std::vector<OtherClusterScores> OtherScores(const std::vector<Cluster>& clusters
   };
   std::unordered_map<int64_t, Best> best;
   for (size_t i = 0; i < clusters.size(); ++i) {
-    for (const Candidate& cand : index.Score(Signature(clusters[i], ctx), o)) {
+    for (const Candidate& cand : index.Score(Signature(clusters[i], ctx), o, clusters[i].priority)) {
       Best& b = best[cand.issue];
       if (cand.score > b.first) {
         b.second = b.first;
@@ -135,7 +135,7 @@ void Decide(Cluster& c, const RenderContext& ctx, const IssueIndex& index,
     }
     return;
   }
-  MatchResult m = index.MatchText(Signature(c, ctx), options.match, &others);
+  MatchResult m = index.MatchText(Signature(c, ctx), options.match, &others, c.priority);
   c.action.related = m.related;
   std::string runner = m.runner_up ? "; runner-up " + DescribeCandidate(*m.runner_up) : "";
   if (m.best_open) {

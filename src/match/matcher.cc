@@ -115,6 +115,7 @@ IssueIndex::IssueIndex(std::vector<Issue> issues) : issues_(std::move(issues)) {
     }
     for (const auto& [w, tf] : d.tf) d.words.push_back(w);
     d.title_words = MatchWords(i.title);
+    d.priority = IssuePriority(i);
     std::sort(d.words.begin(), d.words.end());
     for (const auto& w : d.words) ++df_[w];
     docs_.push_back(std::move(d));
@@ -172,7 +173,35 @@ const Issue* IssueIndex::FindByFingerprint(std::string_view fingerprint) const {
   return it == by_fingerprint_.end() ? nullptr : &issues_[it->second];
 }
 
-std::vector<IssueIndex::Scored> IssueIndex::ScoreDocs(std::string_view text, const MatchOptions& o) const {
+int IssueIndex::IssuePriority(const Issue& issue) {
+  auto level = [](std::string_view s) -> int {
+    return s.size() == 2 && (s[0] == 'P' || s[0] == 'p') && s[1] >= '0' && s[1] <= '3' ? s[1] - '0' : -1;
+  };
+  for (const std::string& label : issue.labels) {
+    std::string_view l = label;
+    for (std::string_view prefix : {"priority: ", "priority:", "priority/", "priority-", "priority "}) {
+      if (l.size() > prefix.size() && std::equal(prefix.begin(), prefix.end(), l.begin(), [](char a, char b) {
+            return a == std::tolower(static_cast<unsigned char>(b));
+          })) {
+        l.remove_prefix(prefix.size());
+        break;
+      }
+    }
+    if (int p = level(l); p >= 0) return p;
+  }
+  // GCP-{category}-P{n}-{name}: the category is letters and dashes.
+  std::string_view t = issue.title;
+  if (t.starts_with("GCP-")) {
+    for (size_t k = 4; k + 3 < t.size(); ++k) {
+      if (t[k] == '-' && level(t.substr(k + 1, 2)) >= 0 && t[k + 3] == '-') return t[k + 2] - '0';
+      if (!std::isalpha(static_cast<unsigned char>(t[k])) && t[k] != '-') break;
+    }
+  }
+  return -1;
+}
+
+std::vector<IssueIndex::Scored> IssueIndex::ScoreDocs(std::string_view text, const MatchOptions& o,
+                                                      int priority) const {
   std::vector<Scored> scored;
   if (docs_.empty()) return scored;
   const std::vector<std::string> query = MatchWords(text);
@@ -195,6 +224,10 @@ std::vector<IssueIndex::Scored> IssueIndex::ScoreDocs(std::string_view text, con
       s.c.score += idf * f * (o.k1 + 1) / (f + o.k1 * (1 - o.b + o.b * dl / avg));
       s.c.shared_terms.push_back(w);
     }
+    if (priority >= 0 && d.priority == priority) {
+      s.c.score *= o.priority_bonus;
+      s.c.same_priority = true;
+    }
     if (s.c.shared_terms.size() >= o.min_shared_terms) scored.push_back(std::move(s));
   }
   std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
@@ -203,16 +236,16 @@ std::vector<IssueIndex::Scored> IssueIndex::ScoreDocs(std::string_view text, con
   return scored;
 }
 
-std::vector<Candidate> IssueIndex::Score(std::string_view text, const MatchOptions& o) const {
+std::vector<Candidate> IssueIndex::Score(std::string_view text, const MatchOptions& o, int priority) const {
   std::vector<Candidate> out;
-  for (Scored& s : ScoreDocs(text, o)) out.push_back(std::move(s.c));
+  for (Scored& s : ScoreDocs(text, o, priority)) out.push_back(std::move(s.c));
   return out;
 }
 
 MatchResult IssueIndex::MatchText(std::string_view text, const MatchOptions& o,
-                                  const OtherClusterScores* others) const {
+                                  const OtherClusterScores* others, int priority) const {
   MatchResult result;
-  const std::vector<Scored> scored = ScoreDocs(text, o);
+  const std::vector<Scored> scored = ScoreDocs(text, o, priority);
   if (scored.empty()) return result;
   const std::vector<std::string> query = MatchWords(text);
   const double n = static_cast<double>(docs_.size());

@@ -61,6 +61,12 @@ struct MatchOptions {
   // Related issues ("Related: #N"): other issues within this share of the best.
   double related_share = 0.5;
   size_t max_related = 3;
+  // An issue labelled with the cluster's own priority (a label P0..P3, or a
+  // GCP-…-Pn-… title) scores this many times its text score: people label
+  // an incident's issue by its severity, and the gardener's priority is
+  // within one band of theirs. A different label costs nothing (issues
+  // about other problems carry theirs too, and so may a true one).
+  double priority_bonus = 1.2;
   double title_weight = 3;
   double k1 = 1.2;
   double b = 0.75;
@@ -70,6 +76,7 @@ struct Candidate {
   int64_t issue = 0;
   bool open = false;
   double score = 0;
+  bool same_priority = false;  // labelled with the cluster's priority (score includes the bonus)
   std::vector<std::string> shared_terms;
 };
 
@@ -112,25 +119,31 @@ class IssueIndex {
   // The gardener's own issue for this fingerprint, newest first.
   const Issue* FindByFingerprint(std::string_view fingerprint) const;
 
-  // Every issue sharing enough words with `text`, best first.
-  std::vector<Candidate> Score(std::string_view text, const MatchOptions& options) const;
+  // Every issue sharing enough words with `text`, best first. `priority`:
+  // the cluster's (0..3), or -1 when unknown.
+  std::vector<Candidate> Score(std::string_view text, const MatchOptions& options, int priority = -1) const;
 
   // Scores every issue against `text` (the cluster's signature). `others`:
   // what the run's other clusters score each issue (nullptr: unknown).
   MatchResult MatchText(std::string_view text, const MatchOptions& options,
-                        const OtherClusterScores* others = nullptr) const;
+                        const OtherClusterScores* others = nullptr, int priority = -1) const;
+
+  // The priority an issue was given: a label P0..P3 (also "priority: P1",
+  // "priority/P1"), else a GCP-…-Pn-… title; -1 when none.
+  static int IssuePriority(const Issue& issue);
 
  private:
   struct Scored {
     size_t k;
     Candidate c;
   };
-  std::vector<Scored> ScoreDocs(std::string_view text, const MatchOptions& o) const;
+  std::vector<Scored> ScoreDocs(std::string_view text, const MatchOptions& o, int priority) const;
   struct Doc {
     std::unordered_map<std::string, std::pair<double, double>> tf;  // word → (title, body) counts
     double title_length = 0, body_length = 0;
     std::vector<std::string> words;  // sorted unique
     std::vector<std::string> title_words;  // sorted unique
+    int priority = -1;
   };
   double Idf(const std::string& word) const;
   double Cosine(size_t a, size_t b) const;

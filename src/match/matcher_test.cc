@@ -175,6 +175,43 @@ TEST(Matcher, AnAbstentionNamesTheBestAndItsRival) {
   EXPECT_GT(m.bar, 0);
 }
 
+TEST(Matcher, ReadsAnIssuesPriorityFromItsLabelsOrItsTitle) {
+  Issue i = MakeIssue(1, "Redis down", "");
+  EXPECT_EQ(IssueIndex::IssuePriority(i), -1);
+  i.labels = {"bug", "P2"};
+  EXPECT_EQ(IssueIndex::IssuePriority(i), 2);
+  i.labels = {"Priority: P0"};
+  EXPECT_EQ(IssueIndex::IssuePriority(i), 0);
+  i.labels = {"priority/p3"};
+  EXPECT_EQ(IssueIndex::IssuePriority(i), 3);
+  i.labels = {"P4", "P12"};
+  EXPECT_EQ(IssueIndex::IssuePriority(i), -1);
+  i.labels = {};
+  i.title = "GCP-active-dev-P1-backend-loses-its-cache";
+  EXPECT_EQ(IssueIndex::IssuePriority(i), 1);
+  i.title = "GCP-new: P1 is not a title priority";
+  EXPECT_EQ(IssueIndex::IssuePriority(i), -1);
+}
+
+// Two issues share the cluster's words about as well; the one labelled with
+// the cluster's own priority scores more, and only for a cluster of that
+// priority.
+TEST(Matcher, AnIssueLabelledWithTheClustersPriorityScoresMore) {
+  auto issues = Tracker();
+  issues[4].labels = {"P1"};  // #5, the Redis issue
+  IssueIndex index(issues);
+  MatchOptions o;
+  const auto plain = index.Score(kRedis, o);
+  const auto p1 = index.Score(kRedis, o, 1);
+  const auto p3 = index.Score(kRedis, o, 3);
+  ASSERT_FALSE(plain.empty());
+  ASSERT_EQ(p1[0].issue, 5);
+  EXPECT_TRUE(p1[0].same_priority);
+  EXPECT_DOUBLE_EQ(p1[0].score, plain[0].score * o.priority_bonus);
+  EXPECT_FALSE(p3[0].same_priority);
+  EXPECT_DOUBLE_EQ(p3[0].score, plain[0].score);
+}
+
 bool Has(const std::vector<std::string>& words, std::string_view w) {
   return std::find(words.begin(), words.end(), w) != words.end();
 }
