@@ -6,6 +6,10 @@
 #   bash scripts/score-incidents.sh [SEED...]      (default seeds 201..220; the public p1..p3 are seeds 110, 137, 130)
 #   TRACKER=github bash scripts/score-incidents.sh   the same through the GitHub tracker, against
 #                                                    tests/fake_github/server.py on loopback
+#   RERUN=1 bash scripts/score-incidents.sh          (local tracker) also reruns every scenario with
+#                                                    the same state and then with a fresh one, and
+#                                                    reports whether either changed the tracker and
+#                                                    its actions score
 # Needs ../shared and a built ./build/log-gardener. Work files: out/incidents/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,17 +54,38 @@ for dir in "${dirs[@]}"; do
   $bin run --source "file:$dir/logs.ndjson" --service "$svc" --since "$start" --until "$end" \
     "${tracker_args[@]}" --state "sqlite:$work/S.db" --json "$work/OUT.json" --worklog "$work/W" -q
   python3 "$shared/score.py" --truth "$dir/truth.json" --result "$work/OUT.json" --json-out "$work/score.json" --quiet >/dev/null
+  if [ "${RERUN:-0}" = 1 ] && [ "${TRACKER:-local}" = local ]; then
+    # A second run must post nothing, with its state (the journal) and with a
+    # fresh one (the markers in the tracker), and report the same actions.
+    before=$($bin issues export "${tracker_args[@]}" | sha256sum)
+    changed=""
+    for state in S.db S-fresh.db; do
+      $bin run --source "file:$dir/logs.ndjson" --service "$svc" --since "$start" --until "$end" \
+        "${tracker_args[@]}" --state "sqlite:$work/$state" --json "$work/OUT-$state.json" -q
+      python3 "$shared/score.py" --truth "$dir/truth.json" --result "$work/OUT-$state.json" \
+        --json-out "$work/score-$state.json" --quiet >/dev/null
+      after=$($bin issues export "${tracker_args[@]}" | sha256sum)
+      [ "$before" = "$after" ] || changed="$changed $state"
+    done
+    echo "$changed" > "$work/rerun-changed.txt"
+  fi
 done
 python3 - "$out" "${dirs[@]}" <<'PY'
 import json, os, sys
 out = sys.argv[1]
 rows = []
+reruns = []
 for d in sys.argv[2:]:
     name = os.path.basename(d)
     s = json.load(open(os.path.join(out, "run-" + name, "score.json")))
     c, cc, a, p = s["clustering"], s["clusters"], s["actions"], s["priority"]
     rows.append((name, c["grouping_accuracy"], c["ari"], c["pairwise_f1"], cc["clusters"], cc["incidents"],
                  p["exact"], p["within_one"], a["accuracy"], s["overall"]))
+    changed = os.path.join(out, "run-" + name, "rerun-changed.txt")
+    if os.environ.get("RERUN") == "1" and os.path.exists(changed):
+        again = [json.load(open(os.path.join(out, "run-" + name, f"score-{st}.json")))["actions"]["accuracy"]
+                 for st in ("S.db", "S-fresh.db")]
+        reruns.append((name, a["accuracy"], again, open(changed).read().split()))
 print("| scenario | GA | ARI | pairwise F1 | clusters / incidents | priority exact | within one | actions | overall |")
 print("|---|---|---|---|---|---|---|---|---|")
 for r in rows:
@@ -69,4 +94,11 @@ n = len(rows)
 mean = lambda k: sum(r[k] for r in rows) / n
 near = sum(1 for r in rows if abs(r[4] - r[5]) <= 1)
 print(f"| **mean of {n}** | {mean(1):.3f} | {mean(2):.3f} | {mean(3):.3f} | ±1 on {near}/{n} | {mean(6):.2f} | {mean(7):.2f} | {mean(8):.2f} | {mean(9):.3f} |")
+if reruns:
+    moved = [r for r in reruns if r[3] or any(x != r[1] for x in r[2])]
+    for name, first, again, changed in moved:
+        print(f"rerun {name}: actions {first:.2f} then {again[0]:.2f} (same state), {again[1]:.2f} (fresh state);"
+              f" tracker changed by: {' '.join(changed) or 'neither'}")
+    print(f"reruns: {len(reruns) - len(moved)} of {len(reruns)} scenarios post nothing and report the same actions"
+          " with the same state and with a fresh one")
 PY

@@ -102,13 +102,21 @@ std::string ClaimKey(const Cluster& c) {
 
 // Fills c.action.kind/issue/rationale from the evidence. No side effects.
 void Decide(Cluster& c, const RenderContext& ctx, const IssueIndex& index,
-            std::optional<int64_t> state_issue, const OtherClusterScores& others, const ActOptions& options) {
+            std::optional<int64_t> state_issue, std::optional<int64_t> commented_issue,
+            const OtherClusterScores& others, const ActOptions& options) {
   const std::string window = WindowText(ctx.window);
   const Issue* own = state_issue ? index.Find(*state_issue) : nullptr;
   bool via_state = own != nullptr;
   if (!own) own = index.FindByFingerprint(c.fingerprint);
+  bool via_comment = false;
+  if (!own && commented_issue) {
+    own = index.Find(*commented_issue);
+    via_comment = own != nullptr;
+  }
   if (own) {
-    std::string how = via_state ? "state maps the fingerprint to" : "fingerprint line found in";
+    std::string how = via_state     ? "state maps the fingerprint to"
+                      : via_comment ? "an earlier run's update comment for this fingerprint is on"
+                                    : "fingerprint line found in";
     if (own->body.find(WindowMarker(c.fingerprint, window)) != std::string::npos) {
       // Filed by an earlier run of this very window.
       int64_t regression_of = 0;
@@ -221,7 +229,30 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
         state_issue = *m;
       }
     }
-    Decide(c, ctx, index, state_issue, others[ci], options);
+    // An earlier run (whose state is lost, or which ran elsewhere) may have
+    // commented on a person's issue for this fingerprint: its update comment
+    // carries the fingerprint. Looked for on the best text candidates only.
+    std::optional<int64_t> commented_issue;
+    if (!state_issue && !index.FindByFingerprint(c.fingerprint)) {
+      const std::string mark = UpdateMarkerPrefix(c.fingerprint);
+      const std::vector<Candidate> cands = index.Score(Signature(c, ctx), options.match, c.priority);
+      // Issues the gardener filed (for this run's other clusters, perhaps)
+      // rank high on the same words; they do not use up the count.
+      size_t people = 0;
+      for (size_t k = 0; k < cands.size() && people < options.own_comment_candidates && !commented_issue; ++k) {
+        const Issue* issue = index.Find(cands[k].issue);
+        if (issue && !FingerprintInBody(issue->body)) ++people;
+        auto comments = tracker.ListComments(cands[k].issue);
+        if (!comments.ok()) return comments.status();
+        for (const Comment& cm : *comments) {
+          if (cm.body.find(mark) != std::string::npos) {
+            commented_issue = cands[k].issue;
+            break;
+          }
+        }
+      }
+    }
+    Decide(c, ctx, index, state_issue, commented_issue, others[ci], options);
     if (c.action.kind == ActionKind::kRegression) c.category = "regression";
     c.title = MakeTitle(c.category, c.priority, c.name);
     if (c.action.status == "already done") {

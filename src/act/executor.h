@@ -20,6 +20,12 @@ struct ActOptions {
   int max_new_issues = 10;  // filings (create + regression) per run
   std::string label = "log-gardener";
   MatchOptions match;
+  // A cluster neither the state nor a fingerprint line places looks for an
+  // earlier run's update comment (its fingerprint's marker) on this many of
+  // its best text candidates written by people (and on the gardener's own
+  // issues ranked among them): a rerun with lost state then updates the issue
+  // it commented on instead of filing a new one.
+  size_t own_comment_candidates = 5;
   // Workers sharing a state store: who this one is ("host:pid"), and after
   // how long another worker's unfinished filing claim counts as abandoned.
   std::string worker = "local";
@@ -38,7 +44,7 @@ struct ActStats {
 };
 
 // For each cluster in order: decide (state fingerprint map, own fingerprint
-// line, text match), then apply unless dry_run, recording planned → confirmed
+// line, own earlier update comment, text match), then apply unless dry_run, recording planned → confirmed
 // in `state` under the key "<fingerprint>|<window>". A rerun of the same
 // window finds the confirmed record, or the marker in the tracker when the
 // state was lost, and does nothing again. `state` may be null (dry run).

@@ -86,7 +86,11 @@ std::string FingerprintLine(std::string_view fingerprint) {
 }
 
 std::string WindowMarker(std::string_view fingerprint, std::string_view window) {
-  return fmt::format("log-gardener update: {} window {}", fingerprint, window);
+  return fmt::format("{}{}", UpdateMarkerPrefix(fingerprint), window);
+}
+
+std::string UpdateMarkerPrefix(std::string_view fingerprint) {
+  return fmt::format("log-gardener update: {} window ", fingerprint);
 }
 
 std::optional<std::string> FingerprintInBody(std::string_view body) {

@@ -108,6 +108,8 @@ std::string_view StatusWords(int status);
 // The visible fingerprint line and the window marker the gardener writes.
 std::string FingerprintLine(std::string_view fingerprint);
 std::string WindowMarker(std::string_view fingerprint, std::string_view window);
+// The start of every window's marker for this fingerprint.
+std::string UpdateMarkerPrefix(std::string_view fingerprint);
 // Finds the fingerprint in a body that carries FingerprintLine(), if any.
 std::optional<std::string> FingerprintInBody(std::string_view body);
 

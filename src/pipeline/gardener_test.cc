@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "match/matcher.h"
 #include "testing/fakes.h"
 
 namespace lg {
@@ -195,6 +196,43 @@ TEST(RunPass, SecondRunOfTheSameWindowChangesNothing) {
   EXPECT_EQ(tracker.creates, 3);
   EXPECT_EQ(tracker.comment_posts, 0);
   EXPECT_EQ(third.report.already_done, 3);
+}
+
+// A run whose state is lost finds the person's issue an earlier run updated
+// for a cluster by the update comment's fingerprint marker, before any text
+// matching: the gardener's own new issues, scoring high on the same words,
+// cannot turn that update into a new filing.
+TEST(RunPass, LostStateFindsTheIssueItUpdatedByItsCommentMarker) {
+  MemoryTracker probe;
+  RunOutput learn = RunGardener(Corpus(), probe, nullptr);
+  std::string fp;
+  for (const Cluster& c : learn.report.clusters) {
+    if (c.name.find("Redis") != std::string::npos) fp = c.fingerprint;
+  }
+  ASSERT_FALSE(fp.empty());
+
+  MemoryTracker tracker;
+  Issue person;
+  person.number = 7;
+  person.title = "Cache layer unstable";
+  person.body = "Redis connections drop now and then; sessions fall back to memory.";
+  person.state = "open";
+  tracker.Add(person);
+  ASSERT_TRUE(tracker.AddComment(7, "Still happening.\n\n" + UpdateMarkerPrefix(fp) + "2025-09-15T14:00:00Z/2025-09-15T15:00:00Z").ok());
+  tracker.comment_posts = 0;
+  MemoryStateStore fresh;
+  RunOutput out = RunGardener(Corpus(), tracker, &fresh);
+  bool seen = false;
+  for (const Cluster& c : out.report.clusters) {
+    if (c.fingerprint != fp) continue;
+    seen = true;
+    EXPECT_EQ(c.action.kind, ActionKind::kComment);
+    EXPECT_EQ(c.action.issue, 7);
+    EXPECT_NE(c.action.rationale.find("earlier run's update comment"), std::string::npos) << c.action.rationale;
+  }
+  EXPECT_TRUE(seen);
+  EXPECT_EQ(tracker.comment_posts, 1);
+  EXPECT_EQ(tracker.creates, 2) << "the other two clusters only";
 }
 
 // A crash loop on new instances while a serving instance is killed for its
