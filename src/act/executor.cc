@@ -253,6 +253,21 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
       }
     }
     Decide(c, ctx, index, state_issue, commented_issue, others[ci], options);
+    if (c.action.kind == ActionKind::kRegression && c.action.status.empty()) {
+      // One closed issue, one regression issue: another cluster of this run
+      // that found the same closed issue filed it already (an incident whose
+      // lines fell in two clusters); this one updates it.
+      for (size_t k = 0; k < ci; ++k) {
+        const Action& a = clusters[k].action;
+        if (a.kind != ActionKind::kRegression || a.issue != c.action.issue || a.new_issue == 0) continue;
+        c.action.rationale += fmt::format("; {} filed the regression of #{} in this run as #{}: updating it",
+                                          clusters[k].id, a.issue, a.new_issue);
+        c.action.kind = ActionKind::kComment;
+        c.action.issue = a.new_issue;
+        c.action.url = a.url;
+        break;
+      }
+    }
     if (c.action.kind == ActionKind::kRegression) c.category = "regression";
     c.title = MakeTitle(c.category, c.priority, c.name);
     if (c.action.status == "already done") {

@@ -235,6 +235,58 @@ TEST(RunPass, LostStateFindsTheIssueItUpdatedByItsCommentMarker) {
   EXPECT_EQ(tracker.creates, 2) << "the other two clusters only";
 }
 
+// Two clusters of one run that both match one closed issue (an incident
+// whose lines fell in two clusters) file one regression issue: the second
+// updates the first's.
+TEST(RunPass, OneClosedIssueGetsOneRegressionIssuePerRun) {
+  MemoryTracker tracker;
+  Issue closed;
+  closed.number = 40;
+  closed.title = "Redis refusing connections, and datetime.utcnow() deprecation warnings all over the logs";
+  closed.body =
+      "Redis operation failed: Error 111 connecting to 10.0.0.4:6379. Connection refused.\n"
+      "DeprecationWarning: datetime.utcnow() is deprecated\n\nResolution: restored the VPC route.";
+  closed.state = "closed";
+  tracker.Add(closed);
+  const char* other[] = {"Dark mode toggle does not persist", "Upgrade the frontend build to Node 20",
+                         "Typo on the billing page", "Document the deploy process",
+                         "Emails sent twice for password reset", "Flaky pagination test on CI"};
+  for (int k = 0; k < 6; ++k) {
+    Issue i;
+    i.number = 50 + k;
+    i.title = other[k];
+    i.body = "Nothing to do with the logs.";
+    i.state = "open";
+    tracker.Add(i);
+  }
+  MemoryStateStore state;
+  RunOutput out = RunGardener(Corpus(), tracker, &state);
+  int regressions = 0, updates = 0;
+  int64_t filed = 0;
+  for (const Cluster& c : out.report.clusters) {
+    if (c.action.kind == ActionKind::kRegression) {
+      ++regressions;
+      EXPECT_EQ(c.action.issue, 40);
+      filed = c.action.new_issue;
+    }
+  }
+  ASSERT_EQ(regressions, 1);
+  for (const Cluster& c : out.report.clusters) {
+    if (c.action.kind != ActionKind::kComment) continue;
+    ++updates;
+    EXPECT_EQ(c.action.issue, filed) << c.action.rationale;
+    EXPECT_NE(c.action.rationale.find("filed the regression of #40 in this run"), std::string::npos);
+  }
+  EXPECT_EQ(updates, 1);
+  // And a rerun, with the state or without it, posts nothing.
+  const int creates = tracker.creates, comments = tracker.comment_posts;
+  RunGardener(Corpus(), tracker, &state);
+  MemoryStateStore fresh;
+  RunGardener(Corpus(), tracker, &fresh);
+  EXPECT_EQ(tracker.creates, creates);
+  EXPECT_EQ(tracker.comment_posts, comments);
+}
+
 // A crash loop on new instances while a serving instance is killed for its
 // memory: the same 503 request log falls in both, so its template is split
 // between two clusters and must name neither.
