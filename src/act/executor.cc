@@ -53,16 +53,16 @@ std::string MutualNote(const MatchOptions& o) {
 }
 
 // For each cluster, the best score each issue gets from the run's other
-// clusters: a cluster that is an issue's best match needs less to claim it.
-std::vector<OtherClusterScores> OtherScores(const std::vector<Cluster>& clusters, const RenderContext& ctx,
-                                            const IssueIndex& index, const MatchOptions& o) {
+// clusters (`candidates`: each cluster's scored issues): a cluster that is an
+// issue's best match needs less to claim it.
+std::vector<OtherClusterScores> OtherScores(const std::vector<std::vector<Candidate>>& candidates) {
   struct Best {
     double first = -1, second = -1;
     size_t by = 0;
   };
   std::unordered_map<int64_t, Best> best;
-  for (size_t i = 0; i < clusters.size(); ++i) {
-    for (const Candidate& cand : index.Score(Signature(clusters[i], ctx), o, clusters[i].priority)) {
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    for (const Candidate& cand : candidates[i]) {
       Best& b = best[cand.issue];
       if (cand.score > b.first) {
         b.second = b.first;
@@ -73,8 +73,8 @@ std::vector<OtherClusterScores> OtherScores(const std::vector<Cluster>& clusters
       }
     }
   }
-  std::vector<OtherClusterScores> out(clusters.size());
-  for (size_t i = 0; i < clusters.size(); ++i) {
+  std::vector<OtherClusterScores> out(candidates.size());
+  for (size_t i = 0; i < candidates.size(); ++i) {
     for (const auto& [issue, b] : best) {
       const double other = b.by == i ? b.second : b.first;
       if (other >= 0) out[i][issue] = other;
@@ -191,7 +191,20 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
   }
   IssueIndex index(issues);
   const std::string window = WindowText(ctx.window);
-  const std::vector<OtherClusterScores> others = OtherScores(clusters, ctx, index, options.match);
+  std::vector<std::vector<Candidate>> candidates;
+  for (const Cluster& c : clusters) candidates.push_back(index.Score(Signature(c, ctx), options.match, c.priority));
+  const std::vector<OtherClusterScores> others = OtherScores(candidates);
+  // Each issue's comments, read once per run; what this run posts is added.
+  std::unordered_map<int64_t, std::vector<Comment>> comments_of;
+  auto comments_on = [&](int64_t issue) -> StatusOr<std::vector<Comment>*> {
+    auto it = comments_of.find(issue);
+    if (it == comments_of.end()) {
+      auto listed = tracker.ListComments(issue);
+      if (!listed.ok()) return listed.status();
+      it = comments_of.emplace(issue, std::move(*listed)).first;
+    }
+    return &it->second;
+  };
   int filings = 0;
   for (size_t ci = 0; ci < clusters.size(); ++ci) {
     Cluster& c = clusters[ci];
@@ -235,16 +248,16 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
     std::optional<int64_t> commented_issue;
     if (!state_issue && !index.FindByFingerprint(c.fingerprint)) {
       const std::string mark = UpdateMarkerPrefix(c.fingerprint);
-      const std::vector<Candidate> cands = index.Score(Signature(c, ctx), options.match, c.priority);
+      const std::vector<Candidate>& cands = candidates[ci];
       // Issues the gardener filed (for this run's other clusters, perhaps)
       // rank high on the same words; they do not use up the count.
       size_t people = 0;
       for (size_t k = 0; k < cands.size() && people < options.own_comment_candidates && !commented_issue; ++k) {
         const Issue* issue = index.Find(cands[k].issue);
         if (issue && !FingerprintInBody(issue->body)) ++people;
-        auto comments = tracker.ListComments(cands[k].issue);
+        auto comments = comments_on(cands[k].issue);
         if (!comments.ok()) return comments.status();
-        for (const Comment& cm : *comments) {
+        for (const Comment& cm : **comments) {
           if (cm.body.find(mark) != std::string::npos) {
             commented_issue = cands[k].issue;
             break;
@@ -317,10 +330,10 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
                       c.action.issue, 0, "planned", window};
     if (c.action.kind == ActionKind::kComment) {
       const std::string marker = WindowMarker(c.fingerprint, window);
-      auto comments = tracker.ListComments(c.action.issue);
+      auto comments = comments_on(c.action.issue);
       if (!comments.ok()) return comments.status();
       bool posted = false;
-      for (const Comment& cm : *comments) posted |= cm.body.find(marker) != std::string::npos;
+      for (const Comment& cm : **comments) posted |= cm.body.find(marker) != std::string::npos;
       if (posted) {
         c.action.status = "already done";
         ++stats.already_done;
@@ -331,6 +344,7 @@ StatusOr<ActStats> PlanAndApply(std::vector<Cluster>& clusters, const RenderCont
         const std::string body = RenderUpdateComment(c, ctx);
         auto comment = tracker.AddComment(c.action.issue, body);
         if (!comment.ok()) return comment.status();
+        (*comments)->push_back(*comment);
         c.action.status = "done";
         c.action.posted = fmt::format("update comment on #{} ({} chars)", c.action.issue, body.size());
         ++stats.commented;

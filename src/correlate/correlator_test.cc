@@ -43,6 +43,17 @@ struct Builder {
     x.platform = true;
     return inst;
   }
+  // A deploy at t=1000: the old revision served one request on its own
+  // instance until then. Returns the new revision ("<service>-00042-def").
+  uint32_t DeployAt1000(const std::string& service = "svc") {
+    const uint32_t old_rev = Revision(service + "-00041-abc", 0);
+    const uint32_t new_rev = Revision(service + "-00042-def", 1000);
+    const uint32_t old_inst = Instance(0, 1000, 400);
+    EntryFacts& served = Add(Template("Request served"), 10, Severity::kInfo);
+    served.revision = old_rev;
+    served.instance = old_inst;
+    return new_rev;
+  }
   EntryFacts& Add(uint32_t tmpl, double t, Severity sev = Severity::kError) {
     EntryFacts e;
     e.tmpl = tmpl;
@@ -599,12 +610,8 @@ CorrelationResult DeployWith404sFrom(int clients) {
   Builder b;
   const uint32_t auth = b.Template("JWT validation failed: signature has expired");
   const uint32_t r404 = b.Template("GET /wp-login.php -> 404");
-  const uint32_t old_rev = b.Revision("svc-00041-abc", 0);
-  const uint32_t new_rev = b.Revision("svc-00042-def", 1000);
-  const uint32_t old_inst = b.Instance(0, 1000, 400);
+  const uint32_t new_rev = b.DeployAt1000();
   const uint32_t inst = b.Instance(1000, 3600, 400);
-  b.Add(b.Template("Request served"), 10, Severity::kInfo).revision = old_rev;
-  b.in.entries.back().instance = old_inst;
   for (int i = 0; i < 20; ++i) {
     EntryFacts& a = b.Add(auth, 1040 + i * 100);
     a.revision = new_rev;
@@ -669,12 +676,8 @@ CorrelationResult DeployWithStormAndSlowQueries(uint32_t answered) {
   Builder b;
   const uint32_t auth = b.Template("Token validation failed for request <*>");
   const uint32_t slow = b.Template("Slow query (<DURATION>): SELECT threads.id FROM threads");
-  const uint32_t old_rev = b.Revision("svc-00041-abc", 0);
-  const uint32_t new_rev = b.Revision("svc-00042-def", 1000);
-  const uint32_t old_inst = b.Instance(0, 1000, 400);
+  const uint32_t new_rev = b.DeployAt1000();
   const uint32_t inst = b.Instance(1000, 3600, answered);
-  b.Add(b.Template("Request served"), 10, Severity::kInfo).revision = old_rev;
-  b.in.entries.back().instance = old_inst;
   for (uint32_t i = 0; i < 80; ++i) {
     EntryFacts& a = b.Add(auth, 1020 + i * 30, Severity::kWarning);
     a.revision = new_rev;
@@ -707,11 +710,7 @@ TEST(Correlate, KillsAfterADeployAreNotWhatItBroke) {
   const uint32_t auth = b.Template("Token signature verification failed for service user");
   const uint32_t high = b.Template("Memory usage high: <NUM>/<NUM> MiB");
   const uint32_t oom = b.Template("Memory limit of <NUM> MiB exceeded with <NUM> MiB used");
-  const uint32_t old_rev = b.Revision("svc-00041-abc", 0);
-  const uint32_t new_rev = b.Revision("svc-00042-def", 1000);
-  const uint32_t old_inst = b.Instance(0, 1000, 400);
-  b.Add(b.Template("Request served"), 10, Severity::kInfo).revision = old_rev;
-  b.in.entries.back().instance = old_inst;
+  const uint32_t new_rev = b.DeployAt1000();
   const uint32_t serving = b.Instance(1000, 3600, 500);
   for (int i = 0; i < 25; ++i) {
     EntryFacts& a = b.Add(auth, 1050 + i * 100);
@@ -752,12 +751,8 @@ TEST(Correlate, TwoThingsADeployBrokeInSeparateRequestsStayApart) {
   Builder b;
   const uint32_t session = b.Template("[next-auth][error][JWT_SESSION_ERROR] decryption operation failed");
   const uint32_t render = b.Template("Unhandled error rendering /chat/[id]: TypeError: Cannot read properties of undefined");
-  const uint32_t old_rev = b.Revision("web-00041-abc", 0);
-  const uint32_t new_rev = b.Revision("web-00042-def", 1000);
-  const uint32_t old_inst = b.Instance(0, 1000, 400);
+  const uint32_t new_rev = b.DeployAt1000("web");
   const uint32_t inst = b.Instance(1000, 3600, 400);
-  b.Add(b.Template("Request served"), 10, Severity::kInfo).revision = old_rev;
-  b.in.entries.back().instance = old_inst;
   for (int i = 0; i < 20; ++i) {
     EntryFacts& a = b.Add(session, 1030 + i * 113);
     a.revision = new_rev;
@@ -778,11 +773,7 @@ TEST(Correlate, AStartUpErrorOnEachNewInstanceJoinsTheDeploysFailures) {
   Builder b;
   const uint32_t cause = b.Template("JWT secret not configured for staging environment");
   const uint32_t auth = b.Template("Token validation failed for request <*>: Signature verification failed");
-  const uint32_t old_rev = b.Revision("api-00041-abc", 0);
-  const uint32_t new_rev = b.Revision("api-00042-def", 1000);
-  const uint32_t old_inst = b.Instance(0, 1000, 400);
-  b.Add(b.Template("Request served"), 10, Severity::kInfo).revision = old_rev;
-  b.in.entries.back().instance = old_inst;
+  const uint32_t new_rev = b.DeployAt1000("api");
   for (int k = 0; k < 2; ++k) {
     const uint32_t inst = b.Instance(1000 + k * 200, 3600, 300);
     EntryFacts& c = b.Add(cause, 1001 + k * 200);

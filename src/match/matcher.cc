@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <set>
 
 #include <fmt/format.h>
 
@@ -14,55 +13,7 @@ namespace {
 
 constexpr std::string_view kFingerprintPrefix = "log-gardener fingerprint: ";
 
-bool IsStopWord(std::string_view w) {
-  static const std::set<std::string_view> kStop = {
-      "the", "and", "for", "with", "from", "that", "this", "was", "were", "are", "not", "but",
-      "has", "have", "had", "into", "onto", "via", "per", "its", "it's", "all", "any", "can",
-      "will", "would", "should", "could", "been", "being", "than", "then", "when", "while",
-      "after", "before", "over", "under", "out", "off", "our", "you", "your", "they", "them",
-      "there", "here", "what", "which", "who", "how", "why", "also", "only", "some", "more",
-      "most", "less", "each", "every", "other", "such", "same", "does", "did", "doing", "done",
-      "get", "got", "set", "use", "used", "using", "may", "might", "one", "two", "see", "new",
-      "last", "line", "file", "most", "call", "recent", "traceback", "none", "null", "true",
-      "false", "error", "errors", "warning", "info", "log", "logs", "logging"};
-  return kStop.count(w) > 0;
-}
-
 }  // namespace
-
-std::vector<std::string> Terms(std::string_view text) {
-  std::vector<std::string> out;
-  std::string cur;
-  auto flush = [&] {
-    if (cur.size() >= 3 && !IsStopWord(cur)) {
-      bool digits_only = std::all_of(cur.begin(), cur.end(), [](char c) { return c >= '0' && c <= '9'; });
-      if (!digits_only) out.push_back(cur);
-    }
-    cur.clear();
-  };
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '<') {  // skip placeholders like <NUM>
-      size_t close = text.find('>', i);
-      if (close != std::string_view::npos && close - i <= 12) {
-        bool upper = true;
-        for (size_t k = i + 1; k < close; ++k) upper &= (std::isupper(static_cast<unsigned char>(text[k])) || text[k] == '*');
-        if (upper) {
-          flush();
-          i = close;
-          continue;
-        }
-      }
-    }
-    if (std::isalnum(static_cast<unsigned char>(c))) {
-      cur += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else {
-      flush();
-    }
-  }
-  flush();
-  return out;
-}
 
 std::string_view StatusWords(int status) {
   switch (status) {

@@ -98,9 +98,6 @@ struct MatchResult {
 // For each issue, the best score any other cluster of the run gives it.
 using OtherClusterScores = std::unordered_map<int64_t, double>;
 
-// Lower-case words of 3+ letters/digits, without stop words and placeholders.
-std::vector<std::string> Terms(std::string_view text);
-
 // Words a person uses for an HTTP status ("internal server error 500s" for
 // 500), appended to a request pattern's signature.
 std::string_view StatusWords(int status);

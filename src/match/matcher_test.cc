@@ -193,9 +193,8 @@ TEST(Matcher, ReadsAnIssuesPriorityFromItsLabelsOrItsTitle) {
   EXPECT_EQ(IssueIndex::IssuePriority(i), -1);
 }
 
-// Two issues share the cluster's words about as well; the one labelled with
-// the cluster's own priority scores more, and only for a cluster of that
-// priority.
+// The issue labelled with the cluster's own priority scores the bonus more,
+// and only for a cluster of that priority.
 TEST(Matcher, AnIssueLabelledWithTheClustersPriorityScoresMore) {
   auto issues = Tracker();
   issues[4].labels = {"P1"};  // #5, the Redis issue
