@@ -342,6 +342,14 @@ const std::vector<Key>& Keys() {
                      "Request logs of one pattern placed by trace, death or crash loop: when more than this share "
                      "went to one incident, the rest left in a group of request logs alone follow them (1: off).",
                      [](Config& c) -> double& { return c.correlation.majority_share; }));
+    k.push_back(Count("correlation", "quoted_error_words",
+                      "Quoted-error evidence: a line quoting the message an exception raises elsewhere (with a "
+                      "value in it and at least this many words, or with its class) joins the raiser (0: off).",
+                      [](Config& c) -> size_t& { return c.correlation.quoted_error_words; }));
+    k.push_back(Flag("correlation", "breaker_names",
+                     "Breaker evidence: a circuit breaker no other evidence placed joins the one group whose "
+                     "words include the most of its name's (`'llm_openai'`).",
+                     [](Config& c) -> bool& { return c.correlation.breaker_names; }));
     k.push_back(Count("correlation", "stray_max_entries",
                       "Instance evidence: a group of at most this many entries, mostly logged after start-up...",
                       [](Config& c) -> size_t& { return c.correlation.stray_max_entries; }));

@@ -76,6 +76,90 @@ std::vector<std::string> QualifiedExceptions(std::string_view text) {
   return out;
 }
 
+}  // namespace
+
+// The messages of the exceptions a template raises: the rest of a line that
+// opens with an exception class and a colon ("redis.exceptions.ConnectionError:
+// Error <NUM> connecting to <IP>:<NUM>. Connection refused." ends a Python
+// traceback; "Caused by: org.x.PoolException: ..." is Java's), when it is
+// specific enough to be quoted by one problem only: at least `min_words`
+// words of two or more letters and a value the masker replaced (an address,
+// a number), not a runtime's stock phrase ("'NoneType' object is not
+// iterable"). Trailing full stops are dropped: a log line quoting the
+// message may end its own sentence differently.
+std::vector<std::string> RaisedMessages(std::string_view text, size_t min_words) {
+  std::vector<std::string> out;
+  auto ident = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+  };
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (line.starts_with("Caused by: ")) line.remove_prefix(11);
+    size_t end = 0;
+    while (end < line.size() && ident(line[end])) ++end;
+    const std::string_view cls = line.substr(0, end);
+    if (!(cls.ends_with("Error") || cls.ends_with("Exception") || cls.ends_with("Failure"))) continue;
+    if (end + 2 > line.size() || line[end] != ':' || line[end + 1] != ' ') continue;
+    std::string_view msg = line.substr(end + 2);
+    while (!msg.empty() && (msg.back() == '.' || msg.back() == ' ' || msg.back() == '\r')) msg.remove_suffix(1);
+    size_t words = 0, run = 0;
+    for (char c : msg) {
+      const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      if (letter) {
+        ++run;
+      } else {
+        words += run >= 2 ? 1 : 0;
+        run = 0;
+      }
+    }
+    words += run >= 2 ? 1 : 0;
+    if (words >= min_words && msg.find('<') != std::string_view::npos) {
+      out.emplace_back(msg);
+    } else if (words >= 1 && cls.find('.') == std::string_view::npos) {
+      // Too common alone, but specific with its class: "KeyError: 'theme'".
+      out.emplace_back(line.substr(0, end + 2 + msg.size()));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// The name of the circuit breaker a template reports ("Circuit breaker
+// 'llm_openai' OPEN after 5 consecutive failures", resilience4j's
+// "CircuitBreaker 'backendA' changed state from CLOSED to OPEN"): the quoted
+// or bracketed word after "breaker", else the identifier after it; empty
+// when the template names no breaker.
+std::string BreakerName(std::string_view text) {
+  std::string lower(text.substr(0, 400));
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  size_t at = lower.find("breaker");
+  if (at == std::string::npos) return {};
+  size_t i = at + 7;
+  while (i < lower.size() && lower[i] == ' ') ++i;
+  if (i >= lower.size()) return {};
+  const char open = lower[i];
+  const char close = open == '\'' ? '\'' : open == '"' ? '"' : open == '[' ? ']' : open == '(' ? ')' : 0;
+  if (close) ++i;
+  const size_t start = i;
+  auto part = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == ':'; };
+  while (i < lower.size() && part(lower[i])) ++i;
+  if (i == start || (close && (i >= lower.size() || lower[i] != close))) return {};
+  std::string name(text.substr(start, i - start));
+  // "Circuit breaker OPEN ..." / "breaker is open": a state, not a name.
+  static constexpr std::string_view kStates[] = {"open", "opened", "is", "closed", "half-open", "tripped", "for", "state"};
+  std::string lname = lower.substr(start, i - start);
+  if (!close && std::find(std::begin(kStates), std::end(kStates), lname) != std::end(kStates)) return {};
+  return name;
+}
+
+namespace {
+
 // Union-find over templates; every merge keeps its reason.
 class Groups {
  public:
@@ -157,6 +241,7 @@ class Correlator {
     Index();
     Stacks();
     NamedExceptions();
+    QuotedErrors();
     Trace();
     Client();
     Content();
@@ -175,6 +260,7 @@ class Correlator {
     ClusterContent();
     NamedExceptionGroups();
     StrayGroups();
+    Breakers();
     return Assign();
   }
 
@@ -254,6 +340,33 @@ class Correlator {
         if (!Overlap(a.first, a.last, b.first, b.last)) continue;
         groups_.Union(ts[0], ts[k], fmt::format("exception: {} and {} both name {} while both are logged",
                                                 Quote(T(ts[0])), Quote(T(ts[k])), name));
+      }
+    }
+  }
+
+  // 0c. A log line quoting the message of the exception another template
+  // raises, while both are logged: `logger.error(f"Redis operation failed:
+  // {e}")` beside the traceback that raised `e`, a readiness probe reporting
+  // the same error.
+  void QuotedErrors() {
+    if (o_.quoted_error_words == 0) return;
+    std::map<std::string, std::vector<uint32_t>> raisers;
+    for (uint32_t t = 0; t < info_.size(); ++t) {
+      if (info_[t].entries.empty() || info_[t].request()) continue;
+      for (auto& m : RaisedMessages(T(t), o_.quoted_error_words)) raisers[std::move(m)].push_back(t);
+    }
+    for (const auto& [msg, ts] : raisers) {
+      for (uint32_t u = 0; u < info_.size(); ++u) {
+        if (info_[u].entries.empty() || info_[u].request()) continue;
+        if (T(u).find(msg) == std::string::npos) continue;
+        // Two templates raising the same error are alike, not one quoting
+        // the other: their frames (the stack evidence) tell them apart.
+        if (std::find(ts.begin(), ts.end(), u) != ts.end()) continue;
+        for (uint32_t t : ts) {
+          if (!Overlap(info_[t].first, info_[t].last, info_[u].first, info_[u].last)) continue;
+          groups_.Union(t, u, fmt::format("quoted error: {} quotes the error {} raises ({})", Quote(T(u)),
+                                          Quote(T(t)), Quote(msg)));
+        }
       }
     }
   }
@@ -374,6 +487,61 @@ class Correlator {
                                      "{} on the same instance ({:.0f}x chance, {})",
                                      100 * best_hit, idx.size(), Quote(T(a)), o_.stray_window_s, Quote(T(best)),
                                      best_lift, next));
+    }
+    for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));
+  }
+
+  // 11d. A circuit breaker named after what it guards ('llm_openai',
+  // 'redis-cache') joins the one group, logged while it is, whose words
+  // include more of the name's than any other group's: the failures that
+  // opened it. A breaker's group of its own would be a second issue about
+  // the same outage. Only a breaker that nothing has placed yet.
+  void Breakers() {
+    if (!o_.breaker_names) return;
+    std::map<uint32_t, std::pair<double, double>> span;  // root → first, last
+    std::map<uint32_t, std::set<std::string>> words;     // root → its app templates' words
+    std::vector<std::pair<uint32_t, std::vector<std::string>>> breakers;
+    for (uint32_t t = 0; t < info_.size(); ++t) {
+      if (info_[t].entries.empty() || info_[t].request()) continue;
+      const uint32_t r = groups_.Find(t);
+      auto [it, inserted] = span.try_emplace(r, info_[t].first, info_[t].last);
+      if (!inserted) {
+        it->second.first = std::min(it->second.first, info_[t].first);
+        it->second.second = std::max(it->second.second, info_[t].last);
+      }
+      const std::string name = BreakerName(T(t));
+      if (!name.empty()) {
+        std::vector<std::string> w = ContentWords(name);
+        if (!w.empty()) breakers.emplace_back(t, std::move(w));
+        continue;  // a breaker's own words name what it guards, not its failures
+      }
+      for (auto& w : ContentWords(T(t))) words[r].insert(std::move(w));
+    }
+    std::vector<std::tuple<uint32_t, uint32_t, std::string>> links;
+    for (const auto& [b, name] : breakers) {
+      const uint32_t rb = groups_.Find(b);
+      // Already with other lines (by its timing, say): joining a second group
+      // would glue two problems together through it.
+      if (words.count(rb)) continue;
+      size_t best_n = 0, second_n = 0;
+      uint32_t best = kNone;
+      for (const auto& [r, ws] : words) {
+        if (r == rb || info_[r].max_severity < Severity::kWarning) continue;
+        const auto& sp = span[r];
+        if (!Overlap(sp.first, sp.second, info_[b].first, info_[b].last)) continue;
+        size_t n = 0;
+        for (const auto& w : name) n += ws.count(w);
+        if (n > best_n) {
+          second_n = best_n;
+          best_n = n;
+          best = r;
+        } else {
+          second_n = std::max(second_n, n);
+        }
+      }
+      if (best == kNone || best_n == second_n) continue;
+      links.emplace_back(best, b, fmt::format("breaker: {} is named after what {} is about ({} of its words)",
+                                              Quote(T(b)), Quote(T(best)), best_n));
     }
     for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));
   }

@@ -36,6 +36,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "log_gardener/log_entry.h"
@@ -87,6 +88,11 @@ struct CorrelationOptions {
   double content_cosine = 0.5;
   double cluster_content_cosine = 0.3;
   bool component_tags = true;  // evidence 10: warning groups tagged alike from one package
+  // Evidence 0c: a line quoting an exception's message (of at least this
+  // many words; 0 turns it off) joins the template that raises it.
+  size_t quoted_error_words = 4;
+  // Evidence 11d: a circuit breaker joins the group its name is about.
+  bool breaker_names = true;
   double overlap_slack_s = 300;  // "active at overlapping times" allows this gap
   double logger_share = 0.8;     // of a template's entries from its main logger
   double logger_cooccur_s = 30;  // ... and its templates turn up together within this
@@ -175,6 +181,15 @@ struct CorrelationResult {
 };
 
 CorrelationResult Correlate(const CorrelationInput& input, const CorrelationOptions& options = {});
+
+// The messages of the exceptions a template raises, as another line would
+// quote them (evidence 0c): "Error <NUM> connecting to <IP>:<NUM>. Connection
+// refused" from a traceback's last line; a message too common alone keeps its
+// class ("KeyError: 'theme'").
+std::vector<std::string> RaisedMessages(std::string_view text, size_t min_words);
+
+// The name of the circuit breaker a template reports ("llm_openai"), or "".
+std::string BreakerName(std::string_view text);
 
 // Formats a fingerprint from a 64-bit identity: "lg1-0123456789abcdef".
 std::string FormatFingerprint(uint64_t id);

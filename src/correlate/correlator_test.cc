@@ -909,6 +909,102 @@ TEST(Correlate, TheSameTagFromAnotherPackageIsNoEvidence) {
   EXPECT_EQ(r.incident_count, 2u);
 }
 
+// `logger.error(f"Redis operation failed: {e}")` beside the traceback that
+// raised `e`, on other instances at other moments: the message, with its
+// values masked, is the evidence. A runtime's stock phrase is not, unless
+// quoted with its class; and two tracebacks raising the same error are left
+// to their frames.
+TEST(Correlate, ALineQuotingTheErrorATracebackRaisesJoinsIt) {
+  Builder b;
+  const uint32_t tb = b.Template(
+      "Traceback (most recent call last):\n  File \"/app/services/session_cache.py\", line <NUM>, in get_session\n"
+      "redis.exceptions.ConnectionError: Error <NUM> connecting to <IP>:<NUM>. Connection refused.");
+  const uint32_t op = b.Template("Redis readiness: GRACEFUL DEGRADATION - Exception Error <NUM> connecting to <IP>:<NUM>. "
+                                 "Connection refused. in staging");
+  const uint32_t key_tb = b.Template(
+      "Traceback (most recent call last):\n  File \"/app/routes/users.py\", line <NUM>, in get_preferences\n"
+      "    theme = prefs[\"theme\"]\nKeyError: 'theme'");
+  const uint32_t key_line = b.Template("Unhandled error in GET /api/users/{user_id}/preferences: KeyError: 'theme' "
+                                       "(request_id=req_<NUM>)");
+  const uint32_t type_tb = b.Template(
+      "Traceback (most recent call last):\n  File \"/app/routes/threads.py\", line <NUM>, in post_message\n"
+      "TypeError: 'NoneType' object is not iterable");
+  const uint32_t type_line = b.Template("Export of report <NUM> aborted: 'NoneType' object is not iterable");
+  const uint32_t other_tb = b.Template(
+      "Traceback (most recent call last):\n  File \"/app/workers/sync.py\", line <NUM>, in flush\n"
+      "redis.exceptions.ConnectionError: Error <NUM> connecting to <IP>:<NUM>. Connection refused.");
+  // Each on an instance of its own, over spans of their own: no other evidence.
+  auto inst = [&] { return b.Instance(0, 3600, 500); };
+  const uint32_t i1 = inst(), i2 = inst(), i3 = inst(), i4 = inst(), i5 = inst(), i6 = inst(), i7 = inst();
+  for (int i = 0; i < 6; ++i) {
+    b.Add(tb, 100 + i * 400).instance = i1;
+    b.Add(op, 350 + i * 330, Severity::kWarning).instance = i2;
+    b.Add(key_tb, 1230 + i * 370).instance = i3;
+    b.Add(key_line, 1580 + i * 290).instance = i4;
+    b.Add(type_tb, 660 + i * 210).instance = i5;
+    b.Add(type_line, 1910 + i * 260).instance = i6;
+    b.Add(other_tb, 2790 + i * 130).instance = i7;
+  }
+  CorrelationResult r = b.Run();
+  const size_t tb_e = 0, op_e = 1, key_tb_e = 2, key_line_e = 3, type_tb_e = 4, type_line_e = 5;
+  EXPECT_TRUE(Same(r, tb_e, op_e)) << EvidenceOf(r, tb_e);
+  EXPECT_NE(EvidenceOf(r, tb_e).find("quoted error"), std::string::npos) << EvidenceOf(r, tb_e);
+  EXPECT_TRUE(Same(r, key_tb_e, key_line_e)) << EvidenceOf(r, key_tb_e);
+  EXPECT_NE(EvidenceOf(r, key_tb_e).find("KeyError: 'theme'"), std::string::npos) << EvidenceOf(r, key_tb_e);
+  EXPECT_EQ(EvidenceOf(r, type_tb_e).find("quoted error"), std::string::npos) << EvidenceOf(r, type_tb_e);
+  EXPECT_EQ(EvidenceOf(r, type_line_e).find("quoted error"), std::string::npos) << EvidenceOf(r, type_line_e);
+  EXPECT_FALSE(Same(r, key_tb_e, tb_e));
+  // other_tb raises the Redis error too: no "quotes" evidence between the two tracebacks.
+  for (const auto& ev : r.evidence) {
+    for (const auto& line : ev) {
+      EXPECT_FALSE(line.starts_with("quoted error") && line.find("flush") != std::string::npos &&
+                   line.find("get_session") != std::string::npos)
+          << line;
+    }
+  }
+  CorrelationOptions off;
+  off.quoted_error_words = 0;
+  b.in.template_stacks.assign(b.in.template_texts.size(), 0);
+  CorrelationResult r_off = Correlate(b.in, off);
+  EXPECT_EQ(EvidenceOf(r_off, tb_e).find("quoted error"), std::string::npos);
+}
+
+// A circuit breaker named after what it guards, logged now and then on an
+// instance the failures are not on: it joins the LLM failures, not the
+// database errors logged at the same time.
+TEST(Correlate, ACircuitBreakerJoinsTheFailuresItsNameIsAbout) {
+  Builder b;
+  const uint32_t llm = b.Template("LLM request failed for agent '<*>' (model=gpt-4o-mini): Error code: <NUM> rate limit");
+  const uint32_t db = b.Template("Query on threads failed: connection pool exhausted after <DURATION>");
+  const uint32_t breaker =
+      b.Template("Circuit breaker 'llm_openai' OPEN after <NUM> consecutive failures - rejecting calls for <DURATION>");
+  const uint32_t i1 = b.Instance(0, 3600, 500), i2 = b.Instance(0, 3600, 500);
+  for (int i = 0; i < 12; ++i) {
+    b.Add(llm, 1000 + i * 97).instance = i1;
+    b.Add(db, 1010 + i * 89).instance = i1;
+  }
+  b.Add(breaker, 1500, Severity::kWarning).instance = i2;
+  b.Add(breaker, 2100, Severity::kWarning).instance = i2;
+  CorrelationResult r = b.Run();
+  const size_t llm_e = 0, db_e = 1, breaker_e = 24;
+  EXPECT_TRUE(Same(r, llm_e, breaker_e)) << EvidenceOf(r, llm_e);
+  EXPECT_NE(EvidenceOf(r, llm_e).find("breaker: "), std::string::npos);
+  EXPECT_FALSE(Same(r, llm_e, db_e));
+  CorrelationOptions off;
+  off.breaker_names = false;
+  EXPECT_FALSE(Same(Correlate(b.in, off), llm_e, breaker_e));
+}
+
+TEST(Correlate, BreakerNames) {
+  EXPECT_EQ(BreakerName("Circuit breaker 'llm_openai' OPEN after 5 consecutive failures"), "llm_openai");
+  EXPECT_EQ(BreakerName("CircuitBreaker 'backendA' changed state from CLOSED to OPEN"), "backendA");
+  EXPECT_EQ(BreakerName("circuit breaker [redis-cache] opened"), "redis-cache");
+  EXPECT_EQ(BreakerName("Circuit breaker payments tripped"), "payments");
+  EXPECT_EQ(BreakerName("Circuit breaker OPEN for 30s"), "");
+  EXPECT_EQ(BreakerName("breaker is open"), "");
+  EXPECT_EQ(BreakerName("no such thing"), "");
+}
+
 TEST(Correlate, ResultDoesNotDependOnEntryOrder) {
   Builder b;
   const uint32_t a = b.Template("Redis operation failed");
