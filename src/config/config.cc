@@ -244,6 +244,10 @@ const std::vector<Key>& Keys() {
                      "upper-case tag (`SSOT: ...`), used by no other group, logged from one package and active "
                      "at overlapping times.",
                      [](Config& c) -> bool& { return c.correlation.component_tags; }));
+    k.push_back(Flag("correlation", "library_warnings",
+                     "Library evidence: warning groups whose messages open with a library's bracket tag "
+                     "(`[next-auth][warn]...`) join that library's one error group, when logged at overlapping times.",
+                     [](Config& c) -> bool& { return c.correlation.library_warnings; }));
     k.push_back(Seconds("correlation", "overlap_slack_s",
                         "Content evidence needs the two to be active at overlapping times, give or take this.",
                         [](Config& c) -> double& { return c.correlation.overlap_slack_s; }));

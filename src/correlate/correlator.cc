@@ -253,6 +253,7 @@ class Correlator {
     // Before the deploy evidence: a component's warning first seen after a
     // deploy is the component's, not what the deploy broke.
     if (o_.component_tags) ComponentTags();
+    if (o_.library_warnings) LibraryWarnings();
     Deploy();
     ClusterTiming();
     Episodes();
@@ -1441,6 +1442,71 @@ class Correlator {
                                                  "no other group does, and are logged from one package `{}`",
                                                  Quote(T(*a)), Quote(T(*b)), tag, *common.begin()));
         }
+      }
+    }
+    for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));
+  }
+
+  // The library a message names in its leading bracket (`[next-auth][warn]
+  // [NO_SECRET] …` → "next-auth"), lower-cased; empty when there is none or
+  // it is a level or an HTTP method.
+  static std::string BracketTag(std::string_view text) {
+    if (text.empty() || text[0] != '[') return {};
+    const size_t close = text.find(']');
+    if (close == std::string_view::npos || close < 3 || close > 21) return {};
+    std::string tag(text.substr(1, close - 1));
+    for (char& c : tag) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return {};
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    static constexpr std::string_view kNot[] = {"debug", "info", "notice", "warn", "warning", "error", "err",
+                                                "critical", "alert", "emergency", "fatal", "trace", "get",
+                                                "post", "put", "patch", "delete", "head", "options"};
+    if (std::find(std::begin(kNot), std::end(kNot), tag) != std::end(kNot)) return {};
+    if (std::all_of(tag.begin(), tag.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) return {};
+    return tag;
+  }
+
+  // 7c. A library's warnings join its errors: when every group whose
+  // messages open with a library's bracket tag is warnings-only but one,
+  // which has errors, and they are logged at overlapping times, the warnings
+  // are the library telling why (`[next-auth][warn][NO_SECRET]` at boot,
+  // `[next-auth][error][JWT_SESSION_ERROR]` on every session read).
+  void LibraryWarnings() {
+    struct Group {
+      double first = 1e300, last = -1e300;
+      bool errors = false;
+      uint32_t tmpl = 0;
+    };
+    std::map<uint32_t, Group> groups;
+    std::map<std::string, std::set<uint32_t>> by_tag;
+    for (uint32_t t = 0; t < info_.size(); ++t) {
+      if (info_[t].entries.empty() || info_[t].request()) continue;
+      const uint32_t r = groups_.Find(t);
+      auto [it, inserted] = groups.try_emplace(r);
+      Group& g = it->second;
+      if (inserted) g.tmpl = t;
+      g.first = std::min(g.first, info_[t].first);
+      g.last = std::max(g.last, info_[t].last);
+      g.errors = g.errors || AtLeastError(info_[t].max_severity) || info_[t].platform;
+      if (std::string tag = BracketTag(T(t)); !tag.empty()) {
+        by_tag[tag].insert(r);
+        g.tmpl = t;
+      }
+    }
+    std::vector<std::tuple<uint32_t, uint32_t, std::string>> links;
+    for (const auto& [tag, rs] : by_tag) {
+      if (rs.size() < 2) continue;
+      std::vector<uint32_t> with_errors;
+      for (uint32_t r : rs) {
+        if (groups[r].errors) with_errors.push_back(r);
+      }
+      if (with_errors.size() != 1) continue;
+      const uint32_t e = with_errors.front();
+      for (uint32_t r : rs) {
+        if (r == e || !Overlap(groups[r].first, groups[r].last, groups[e].first, groups[e].last)) continue;
+        links.emplace_back(e, r, fmt::format("library: {} warns from `[{}]`, whose only errors are {}",
+                                             Quote(T(groups[r].tmpl)), tag, Quote(T(groups[e].tmpl))));
       }
     }
     for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));

@@ -88,6 +88,9 @@ struct CorrelationOptions {
   double content_cosine = 0.5;
   double cluster_content_cosine = 0.3;
   bool component_tags = true;  // evidence 10: warning groups tagged alike from one package
+  // Evidence 10b: a library's warning groups (`[next-auth][warn]…`) join its
+  // one error group.
+  bool library_warnings = true;
   // Evidence 0c: a line quoting an exception's message (of at least this
   // many words; 0 turns it off) joins the template that raises it.
   size_t quoted_error_words = 4;

@@ -1005,6 +1005,42 @@ TEST(Correlate, BreakerNames) {
   EXPECT_EQ(BreakerName("no such thing"), "");
 }
 
+// A library warns at each new instance's boot that it has no secret, and
+// fails to decrypt every session afterwards: its warning joins its only
+// error group. A library with two error groups gets no such evidence (which
+// of them would the warning explain?), nor does a level in brackets.
+TEST(Correlate, ALibrarysWarningsJoinItsOnlyErrors) {
+  Builder b;
+  const uint32_t warn = b.Template("[next-auth][warn][NO_SECRET] set NEXTAUTH_SECRET in production");
+  const uint32_t err = b.Template("[next-auth][error][JWT_SESSION_ERROR] https://<URL> decryption operation failed reading the session cookie; client sees a blank page after redirect");
+  const uint32_t pw = b.Template("[prisma][warn] connection pool nearly full (<NUM> of <NUM>)");
+  const uint32_t pe1 = b.Template("[prisma][error] query timed out after <DURATION>");
+  const uint32_t pe2 = b.Template("[prisma][error] unique constraint failed on users.email");
+  const uint32_t lw = b.Template("[WARN] cache size above <NUM> MB");
+  const uint32_t le = b.Template("[ERROR] upstream returned <NUM>");
+  auto inst = [&] { return b.Instance(0, 3600, 500); };
+  const uint32_t i1 = inst(), i2 = inst(), i3 = inst(), i4 = inst(), i5 = inst(), i6 = inst(), i7 = inst();
+  for (int i = 0; i < 3; ++i) b.Add(warn, 300 + i * 900, Severity::kWarning).instance = i1;
+  for (int i = 0; i < 40; ++i) b.Add(err, 310 + i * 71).instance = i2;
+  for (int i = 0; i < 5; ++i) b.Add(pw, 500 + i * 433, Severity::kWarning).instance = i3;
+  for (int i = 0; i < 8; ++i) b.Add(pe1, 700 + i * 251).instance = i4;
+  for (int i = 0; i < 6; ++i) b.Add(pe2, 900 + i * 317).instance = i5;
+  for (int i = 0; i < 5; ++i) b.Add(lw, 450 + i * 577, Severity::kWarning).instance = i6;
+  for (int i = 0; i < 9; ++i) b.Add(le, 820 + i * 199).instance = i7;
+  CorrelationResult r = b.Run();
+  const size_t warn_e = 0, err_e = 3, pw_e = 43, pe1_e = 48, pe2_e = 56, lw_e = 62, le_e = 67;
+  EXPECT_TRUE(Same(r, warn_e, err_e)) << EvidenceOf(r, err_e);
+  EXPECT_NE(EvidenceOf(r, err_e).find("library: "), std::string::npos) << EvidenceOf(r, err_e);
+  EXPECT_FALSE(Same(r, pw_e, pe1_e));
+  EXPECT_FALSE(Same(r, pw_e, pe2_e));
+  EXPECT_FALSE(Same(r, lw_e, le_e));
+  EXPECT_FALSE(Same(r, warn_e, pw_e));
+  CorrelationOptions off;
+  off.library_warnings = false;
+  const CorrelationResult r_off = Correlate(b.in, off);
+  EXPECT_FALSE(Same(r_off, warn_e, err_e)) << EvidenceOf(r_off, err_e);
+}
+
 TEST(Correlate, ResultDoesNotDependOnEntryOrder) {
   Builder b;
   const uint32_t a = b.Template("Redis operation failed");
