@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <set>
@@ -356,9 +357,49 @@ class Correlator {
       if (info_[t].entries.empty() || info_[t].request()) continue;
       for (auto& m : RaisedMessages(T(t), o_.quoted_error_words)) raisers[std::move(m)].push_back(t);
     }
-    for (const auto& [msg, ts] : raisers) {
-      for (uint32_t u = 0; u < info_.size(); ++u) {
-        if (info_[u].entries.empty() || info_[u].request()) continue;
+    if (raisers.empty()) return;
+    // Only templates holding a message's longest word can quote it: each
+    // message is looked for in those alone (an index of the words the
+    // messages use), not in every template of the pass.
+    auto words_of = [](std::string_view text, const std::function<void(std::string_view)>& fn) {
+      size_t i = 0;
+      while (i < text.size()) {
+        if (!std::isalpha(static_cast<unsigned char>(text[i]))) {
+          ++i;
+          continue;
+        }
+        size_t j = i;
+        while (j < text.size() && std::isalpha(static_cast<unsigned char>(text[j]))) ++j;
+        fn(text.substr(i, j - i));
+        i = j;
+      }
+    };
+    std::unordered_map<std::string_view, std::vector<uint32_t>> holders;  // key word → templates
+    std::vector<std::pair<std::string_view, const std::pair<const std::string, std::vector<uint32_t>>*>> keyed;
+    for (const auto& entry : raisers) {
+      // A word at either end may be part of a longer word where quoted
+      // ("MyError: …"): an inner one when there is one.
+      const std::string& m = entry.first;
+      std::string_view key, edge;
+      words_of(m, [&](std::string_view w) {
+        const bool inner = w.data() != m.data() && w.data() + w.size() != m.data() + m.size();
+        std::string_view& k = inner ? key : edge;
+        if (w.size() > k.size()) k = w;
+      });
+      if (key.empty()) key = edge;
+      holders.try_emplace(key);
+      keyed.emplace_back(key, &entry);
+    }
+    for (uint32_t u = 0; u < info_.size(); ++u) {
+      if (info_[u].entries.empty() || info_[u].request()) continue;
+      words_of(T(u), [&](std::string_view w) {
+        auto it = holders.find(w);
+        if (it != holders.end() && (it->second.empty() || it->second.back() != u)) it->second.push_back(u);
+      });
+    }
+    for (const auto& [key, entry] : keyed) {
+      const auto& [msg, ts] = *entry;
+      for (uint32_t u : holders[key]) {
         if (T(u).find(msg) == std::string::npos) continue;
         // Two templates raising the same error are alike, not one quoting
         // the other: their frames (the stack evidence) tell them apart.
