@@ -354,6 +354,10 @@ const std::vector<Key>& Keys() {
                      "Breaker evidence: a circuit breaker no other evidence placed joins the one group whose "
                      "words include the most of its name's (`'llm_openai'`).",
                      [](Config& c) -> bool& { return c.correlation.breaker_names; }));
+    k.push_back(Flag("correlation", "library_veto",
+                     "Counter-evidence: groups that raise exceptions of different libraries only (`redis.…`, "
+                     "`anthropic.…`) are not merged for firing together (timing, episodes, bursts, a deploy, instances).",
+                     [](Config& c) -> bool& { return c.correlation.library_veto; }));
     k.push_back(Count("correlation", "stray_max_entries",
                       "Instance evidence: a group of at most this many entries, mostly logged after start-up...",
                       [](Config& c) -> size_t& { return c.correlation.stray_max_entries; }));

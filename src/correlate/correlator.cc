@@ -77,6 +77,21 @@ std::vector<std::string> QualifiedExceptions(std::string_view text) {
   return out;
 }
 
+// The library an exception class comes from: its first package
+// (`redis.exceptions.ConnectionError` → redis), two for reversed domains
+// (`org.postgresql.util.PSQLException` → org.postgresql).
+std::string LibraryOf(std::string_view qualified) {
+  const size_t dot = qualified.find('.');
+  const std::string_view first = qualified.substr(0, dot);
+  if ((first == "org" || first == "com" || first == "io" || first == "net" || first == "dev") && dot != std::string_view::npos) {
+    const size_t dot2 = qualified.find('.', dot + 1);
+    if (dot2 != std::string_view::npos && qualified.find('.', dot2 + 1) != std::string_view::npos) {
+      return std::string(qualified.substr(0, dot2));
+    }
+  }
+  return std::string(first);
+}
+
 }  // namespace
 
 // The messages of the exceptions a template raises: the rest of a line that
@@ -249,6 +264,9 @@ class Correlator {
     Logger();
     CrashLoop();
     CrashOnset();
+    // Before the timing evidence, which would tie a breaker to whatever else
+    // failed in the same minutes.
+    Breakers();
     Timing();
     Deaths();
     // Before the deploy evidence: a component's warning first seen after a
@@ -262,7 +280,6 @@ class Correlator {
     ClusterContent();
     NamedExceptionGroups();
     StrayGroups();
-    Breakers();
     return Assign();
   }
 
@@ -274,6 +291,10 @@ class Correlator {
   }
 
   void Index() {
+    libraries_.assign(info_.size(), {});
+    for (uint32_t t = 0; t < in_.template_texts.size(); ++t) {
+      for (const std::string& name : QualifiedExceptions(T(t))) libraries_[t].push_back(LibraryOf(name));
+    }
     std::vector<std::map<uint32_t, size_t>> loggers(info_.size());
     for (uint32_t i = 0; i < in_.entries.size(); ++i) {
       const EntryFacts& e = in_.entries[i];
@@ -530,10 +551,12 @@ class Correlator {
                                      100 * best_hit, idx.size(), Quote(T(a)), o_.stray_window_s, Quote(T(best)),
                                      best_lift, next));
     }
-    for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));
+    for (auto& [a, b, why] : links) {
+      if (!DifferentLibraries(a, b)) groups_.Union(a, b, std::move(why));
+    }
   }
 
-  // 11d. A circuit breaker named after what it guards ('llm_openai',
+  // 6d. A circuit breaker named after what it guards ('llm_openai',
   // 'redis-cache') joins the one group, logged while it is, whose words
   // include more of the name's than any other group's: the failures that
   // opened it. A breaker's group of its own would be a second issue about
@@ -821,6 +844,35 @@ class Correlator {
 
   bool InCrashLoop(uint32_t t) { return crash_template_ != kNone && groups_.Find(t) == groups_.Find(crash_template_); }
 
+  // The top-level packages of the library exceptions a group names
+  // (`redis`, `anthropic`, `org.postgresql`), sorted.
+  std::vector<std::string> GroupLibraries(uint32_t root) {
+    std::vector<std::string> out;
+    for (uint32_t t = 0; t < libraries_.size(); ++t) {
+      if (!libraries_[t].empty() && groups_.Find(t) == root) out.insert(out.end(), libraries_[t].begin(), libraries_[t].end());
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  // Counter-evidence for co-occurrence (timing, episodes, a deploy): both
+  // groups raise library exceptions, and no library in common — Redis
+  // refusing connections and the LLM provider's rate limit, failing in the
+  // same minutes, are two outages.
+  bool DifferentLibraries(uint32_t a, uint32_t b) {
+    if (!o_.library_veto) return false;
+    const uint32_t ra = groups_.Find(a), rb = groups_.Find(b);
+    if (ra == rb) return false;
+    const auto la = GroupLibraries(ra);
+    if (la.empty()) return false;
+    const auto lb = GroupLibraries(rb);
+    if (lb.empty()) return false;
+    std::vector<std::string> common;
+    std::set_intersection(la.begin(), la.end(), lb.begin(), lb.end(), std::back_inserter(common));
+    return common.empty();
+  }
+
   // 6c. Fire together outside start-up, far more often than chance. Not with
   // a crash loop's templates: its onset sets off errors everywhere at once,
   // and its own evidence (instances, onset) already says what is its.
@@ -845,7 +897,7 @@ class Correlator {
         const double hab = times[a].Hit(times[b], w), hba = times[b].Hit(times[a], w);
         const double lift = std::max(hab / std::max(cover[b], 1e-9), hba / std::max(cover[a], 1e-9));
         if (std::max(hab, hba) >= o_.timing_hit && std::min(hab, hba) >= o_.timing_hit_back &&
-            lift >= o_.timing_lift) {
+            lift >= o_.timing_lift && !DifferentLibraries(a, b)) {
           groups_.Union(a, b, fmt::format("timing: {} and {} fire within {:.0f} s of each other ({:.0f}% / "
                                           "{:.0f}%, {:.0f}x chance)",
                                           Quote(T(a)), Quote(T(b)), w, 100 * hab, 100 * hba, lift));
@@ -1124,7 +1176,7 @@ class Correlator {
       };
       for (size_t j = 1; j < born.size(); ++j) {
         for (size_t i = 0; i < j; ++i) {
-          if (separate(i, j)) continue;
+          if (separate(i, j) || DifferentLibraries(born[i], born[j])) continue;
           groups_.Union(born[i], born[j],
                         fmt::format("deploy: {} and {} began within {:.0f} s of revision {} and appear on no "
                                     "other revision",
@@ -1226,7 +1278,9 @@ class Correlator {
                                   Quote(T(a)), o_.timing_window_s, Quote(T(best)), 100 * best_hit, best_lift));
       }
     }
-    for (size_t k = 0; k < links.size(); ++k) groups_.Union(links[k].first, links[k].second, why[k]);
+    for (size_t k = 0; k < links.size(); ++k) {
+      if (!DifferentLibraries(links[k].first, links[k].second)) groups_.Union(links[k].first, links[k].second, why[k]);
+    }
   }
 
   // 9b. Episodes that start and stop together (neither lasting the whole
@@ -1260,7 +1314,8 @@ class Correlator {
         const Span &a = v[i].second, &b = v[j].second;
         const double d0 = std::abs(a.first - b.first), d1 = std::abs(a.last - b.last);
         const double span = std::max(a.last, b.last) - std::min(a.first, b.first);
-        if (d0 <= o_.episode_slack_s && d1 <= o_.episode_slack_s && d0 + d1 <= o_.episode_slack_share * span) {
+        if (d0 <= o_.episode_slack_s && d1 <= o_.episode_slack_s && d0 + d1 <= o_.episode_slack_share * span &&
+            !DifferentLibraries(v[i].first, v[j].first)) {
           links.emplace_back(v[i].first, v[j].first,
                              fmt::format("episode: {} and {} start within {:.0f} s and stop within {:.0f} s of each "
                                          "other",
@@ -1351,7 +1406,9 @@ class Correlator {
                                 "of the window (chance {:.1g})",
                                 best_k, n, Quote(T(a)), Quote(T(best)), 100 * cover[best], best_p));
     }
-    for (size_t k = 0; k < links.size(); ++k) groups_.Union(links[k].first, links[k].second, why[k]);
+    for (size_t k = 0; k < links.size(); ++k) {
+      if (!DifferentLibraries(links[k].first, links[k].second)) groups_.Union(links[k].first, links[k].second, why[k]);
+    }
   }
 
   // P(X >= k) for X ~ Binomial(n, p).
@@ -1711,6 +1768,7 @@ class Correlator {
   const CorrelationOptions& o_;
   Groups groups_;
   std::vector<TemplateInfo> info_;
+  std::vector<std::vector<std::string>> libraries_;  // by template: packages of the exceptions it names
   std::vector<uint32_t> app_begin_;    // by trace id: where its app entries start in app_entries_
   std::vector<uint32_t> app_entries_;  // app (not request) entries with a trace, by trace
   std::map<std::pair<uint32_t, uint32_t>, size_t> trace_pairs_;

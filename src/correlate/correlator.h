@@ -94,8 +94,11 @@ struct CorrelationOptions {
   // Evidence 0c: a line quoting an exception's message (of at least this
   // many words; 0 turns it off) joins the template that raises it.
   size_t quoted_error_words = 4;
-  // Evidence 11d: a circuit breaker joins the group its name is about.
+  // Evidence 6d: a circuit breaker joins the group its name is about.
   bool breaker_names = true;
+  // Counter-evidence: groups raising exceptions of different libraries only
+  // (`redis.…` and `anthropic.…`) are not merged for firing together.
+  bool library_veto = true;
   double overlap_slack_s = 300;  // "active at overlapping times" allows this gap
   double logger_share = 0.8;     // of a template's entries from its main logger
   double logger_cooccur_s = 30;  // ... and its templates turn up together within this

@@ -995,6 +995,34 @@ TEST(Correlate, ACircuitBreakerJoinsTheFailuresItsNameIsAbout) {
   EXPECT_FALSE(Same(Correlate(b.in, off), llm_e, breaker_e));
 }
 
+// Redis refusing connections and the LLM provider's rate limit, failing in
+// the same minutes on the same instance: two outages, whose groups raise
+// two libraries' exceptions. The breaker named after the LLM calls goes with
+// them, not with Redis, though it opens in the same minutes as both.
+TEST(Correlate, TwoLibrariesFailingTogetherAreTwoOutages) {
+  Builder b;
+  const uint32_t redis = b.Template(
+      "Cache read failed: redis.exceptions.ConnectionError: Error <NUM> connecting to <IP>:<NUM>");
+  const uint32_t llm = b.Template("Agent call aborted: anthropic.RateLimitError: Error code: <NUM> overloaded");
+  const uint32_t breaker = b.Template("Circuit breaker 'llm_anthropic' OPEN after <NUM> consecutive failures");
+  const uint32_t inst = b.Instance(0, 3600, 500);
+  for (int burst = 0; burst < 4; ++burst) {  // four two-minute bursts
+    const double t0 = 300 + burst * 800;
+    for (int i = 0; i < 8; ++i) {
+      b.Add(redis, t0 + i * 15).instance = inst;
+      b.Add(llm, t0 + i * 15 + 2).instance = inst;
+    }
+    b.Add(breaker, t0 + 20, Severity::kWarning).instance = inst;
+  }
+  CorrelationResult r = b.Run();
+  const size_t redis_e = 0, llm_e = 1, breaker_e = 16;
+  EXPECT_FALSE(Same(r, redis_e, llm_e)) << EvidenceOf(r, redis_e);
+  EXPECT_TRUE(Same(r, llm_e, breaker_e)) << EvidenceOf(r, llm_e);
+  CorrelationOptions off;
+  off.library_veto = false;
+  EXPECT_TRUE(Same(Correlate(b.in, off), redis_e, llm_e));
+}
+
 TEST(Correlate, BreakerNames) {
   EXPECT_EQ(BreakerName("Circuit breaker 'llm_openai' OPEN after 5 consecutive failures"), "llm_openai");
   EXPECT_EQ(BreakerName("CircuitBreaker 'backendA' changed state from CLOSED to OPEN"), "backendA");
