@@ -1041,17 +1041,27 @@ class Correlator {
     }
     if (terminal.empty()) return;
     std::vector<size_t> in_window(info_.size(), 0), total(info_.size(), 0);
+    std::unordered_map<uint32_t, std::pair<size_t, size_t>> by_group;  // root → in window, total
     for (const EntryFacts& e : in_.entries) {
       if (e.instance == 0 || e.request) continue;
       ++total[e.tmpl];
+      auto& g = by_group[groups_.Find(e.tmpl)];
+      ++g.second;
       const auto& d = death_[e.instance];
-      if (d.second != kNone && e.t >= d.first - o_.death_window_s && e.t <= d.first) ++in_window[e.tmpl];
+      if (d.second != kNone && e.t >= d.first - o_.death_window_s && e.t <= d.first) {
+        ++in_window[e.tmpl];
+        ++g.first;
+      }
     }
     std::sort(terminal.begin(), terminal.end());
     terminal.erase(std::unique(terminal.begin(), terminal.end()), terminal.end());
     std::vector<uint32_t> members = terminal;
     for (uint32_t t = 0; t < info_.size(); ++t) {
       if (total[t] > 0 && static_cast<double>(in_window[t]) >= o_.death_share * static_cast<double>(total[t])) {
+        // A few lines of a storm that every instance logs all along land
+        // in the last seconds too: their group, not they, must be there.
+        const auto& g = by_group[groups_.Find(t)];
+        if (static_cast<double>(g.first) < o_.death_share * static_cast<double>(g.second)) continue;
         members.push_back(t);
       }
     }

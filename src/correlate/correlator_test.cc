@@ -357,6 +357,35 @@ TEST(Correlate, AKilledInstancesLastWordsJoinItsDeathDespiteWorkInFlight) {
   EXPECT_FALSE(Same(alive, kill_entry, high_entry));
 }
 
+// An auth storm fails requests on every instance all along; two of its
+// lines, written a little differently (a template of their own, tied to the
+// storm by their words), happen to fall in a killed instance's last seconds.
+// They stay with the storm: it is the group that must be there, not the line.
+TEST(Correlate, AStormsLinesInAKilledInstancesLastSecondsStayWithTheStorm) {
+  Builder b;
+  const uint32_t high = b.Template("Memory usage high: <NUM>/<NUM> MiB (<NUM>%)");
+  const uint32_t oom = b.Template("Memory limit of <NUM> MiB exceeded with <NUM> MiB used.");
+  const uint32_t storm = b.Template("Token validation failed for request req_<NUM>: Signature verification failed (alg=HS256)");
+  const uint32_t variant =
+      b.Template("Token validation failed for request req_<NUM>_eabea: Signature verification failed (alg=HS256)");
+  const uint32_t inst = b.Instance(0, 1400, 300);
+  const uint32_t peer = b.Instance(0, 3600, 900);
+  for (int i = 0; i < 3; ++i) b.Add(high, 1350 + 20 * i, Severity::kWarning).instance = inst;
+  EntryFacts& kill = b.Add(oom, 1400);
+  kill.instance = inst;
+  kill.platform = true;
+  for (int i = 0; i < 2; ++i) b.Add(variant, 1360 + 10 * i).instance = inst;
+  for (int i = 0; i < 60; ++i) {
+    const double t = 10 + 55 * i;
+    b.Add(storm, t).instance = i % 2 && t < 1300 ? inst : peer;  // the killed instance too, until its end
+  }
+  CorrelationResult r = b.Run();
+  const size_t high_entry = 0, kill_entry = 3, variant_entry = 4, storm_entry = 6;
+  ASSERT_TRUE(Same(r, variant_entry, storm_entry)) << EvidenceOf(r, storm_entry);
+  EXPECT_TRUE(Same(r, kill_entry, high_entry));
+  EXPECT_FALSE(Same(r, kill_entry, variant_entry)) << EvidenceOf(r, kill_entry);
+}
+
 // A single fallback warning names the exception class whose traceback the
 // failing client logs; with no trace or logger in common, only the name ties
 // it. A runtime exception class (asyncio's) ties nothing: many problems raise it.
