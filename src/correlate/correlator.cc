@@ -843,6 +843,16 @@ class Correlator {
   bool Traced(uint32_t t) const { return info_[t].traced * 2 > info_[t].entries.size(); }
 
   bool InCrashLoop(uint32_t t) { return crash_template_ != kNone && groups_.Find(t) == groups_.Find(crash_template_); }
+  // The group of a platform kill (a memory limit's): its instances' last
+  // seconds say what is its, and an outage timed by the instances' deaths
+  // lands near whatever else is logged at that pace.
+  bool InKill(uint32_t t) {
+    const uint32_t r = groups_.Find(t);
+    for (const auto& [k, n] : killed_by_template_) {
+      if (groups_.Find(k) == r) return true;
+    }
+    return false;
+  }
 
   // The top-level packages of the library exceptions a group names
   // (`redis`, `anthropic`, `org.postgresql`), sorted.
@@ -1234,7 +1244,8 @@ class Correlator {
     return out;
   }
 
-  // 9. Whole groups that fire together.
+  // 9. Whole groups that fire together. Not the crash loop's nor a platform
+  // kill's: their instances say what is theirs.
   void ClusterTiming() {
     std::map<uint32_t, Times> times;
     std::map<uint32_t, size_t> startup;
@@ -1255,7 +1266,8 @@ class Correlator {
       // boots: the few lines after say nothing. Nor does a crash loop's
       // timing (see Timing).
       const double n = static_cast<double>(tm.t.size());
-      if (tm.t.size() >= 2 && n > (1 - o_.startup_heavy) * (n + static_cast<double>(startup[r])) && !InCrashLoop(r)) {
+      if (tm.t.size() >= 2 && n > (1 - o_.startup_heavy) * (n + static_cast<double>(startup[r])) && !InCrashLoop(r) &&
+          !InKill(r)) {
         roots.push_back(r);
         cover[r] = tm.Cover(o_.timing_window_s, o_.window_s);
       }

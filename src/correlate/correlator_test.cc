@@ -386,6 +386,29 @@ TEST(Correlate, AStormsLinesInAKilledInstancesLastSecondsStayWithTheStorm) {
   EXPECT_FALSE(Same(r, kill_entry, variant_entry)) << EvidenceOf(r, kill_entry);
 }
 
+// Memory climbs on one instance until the platform kills it; slow requests
+// come in bursts on another instance, four of them when memory warnings are
+// logged. The kill's group keeps its own: no timing evidence.
+TEST(Correlate, AKilledInstancesGroupIsNotTimedIntoAStream) {
+  Builder b;
+  const uint32_t high = b.Template("Memory usage high: <NUM>/<NUM> MiB (<NUM>%)");
+  const uint32_t oom = b.Template("Memory limit of <NUM> MiB exceeded with <NUM> MiB used.");
+  const uint32_t slow = b.Template("Slow request: GET /api/threads took <DURATION> (threshold <DURATION>)");
+  const uint32_t inst = b.Instance(0, 2400, 300);
+  const uint32_t peer = b.Instance(0, 3600, 900);
+  for (int i = 0; i < 3; ++i) b.Add(high, 2330 + 20 * i, Severity::kWarning).instance = inst;
+  EntryFacts& kill = b.Add(oom, 2400);
+  kill.instance = inst;
+  kill.platform = true;
+  for (double t0 : {300, 700, 1100, 1500, 1900, 2335, 2365, 2395, 2800, 3200}) {
+    for (int k = 0; k < 5; ++k) b.Add(slow, t0 + k, Severity::kWarning).instance = peer;
+  }
+  CorrelationResult r = b.Run();
+  const size_t high_entry = 0, kill_entry = 3, slow_entry = 4;
+  ASSERT_TRUE(Same(r, kill_entry, high_entry)) << EvidenceOf(r, kill_entry);
+  EXPECT_FALSE(Same(r, kill_entry, slow_entry)) << EvidenceOf(r, kill_entry);
+}
+
 // A single fallback warning names the exception class whose traceback the
 // failing client logs; with no trace or logger in common, only the name ties
 // it. A runtime exception class (asyncio's) ties nothing: many problems raise it.
