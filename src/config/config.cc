@@ -248,6 +248,15 @@ const std::vector<Key>& Keys() {
                      "Library evidence: warning groups whose messages open with a library's bracket tag "
                      "(`[next-auth][warn]...`) join that library's one error group, when logged at overlapping times.",
                      [](Config& c) -> bool& { return c.correlation.library_warnings; }));
+    k.push_back(Flag("correlation", "warning_categories",
+                     "Warning-category evidence: warning groups whose every line reports the same runtime warning "
+                     "category (deprecations: `DeprecationWarning`, `PydanticDeprecatedSince20`) join, when logged at "
+                     "overlapping times.",
+                     [](Config& c) -> bool& { return c.correlation.warning_categories; }));
+    k.push_back(Number("correlation", "episode_once_per_instance",
+                       "Episode evidence ignores a warning group logged at most this many times per instance (on two "
+                       "or more): instance births time it.",
+                       [](Config& c) -> double& { return c.correlation.episode_once_per_instance; }));
     k.push_back(Seconds("correlation", "overlap_slack_s",
                         "Content evidence needs the two to be active at overlapping times, give or take this.",
                         [](Config& c) -> double& { return c.correlation.overlap_slack_s; }));

@@ -273,6 +273,7 @@ class Correlator {
     // deploy is the component's, not what the deploy broke.
     if (o_.component_tags) ComponentTags();
     if (o_.library_warnings) LibraryWarnings();
+    if (o_.warning_categories) WarningCategories();
     Deploy();
     ClusterTiming();
     Episodes();
@@ -1313,9 +1314,13 @@ class Correlator {
       size_t n = 0;
     };
     std::map<uint32_t, Span> spans;
+    std::map<uint32_t, std::set<uint32_t>> instances;  // root → instances that logged it
+    std::set<uint32_t> failing;                           // roots with errors or platform lines
     double lo = 1e300, hi = -1e300;
     for (const EntryFacts& e : in_.entries) {
       if (Startup(e)) continue;  // start-up warnings span every boot: no episode
+      if (e.instance != 0) instances[groups_.Find(e.tmpl)].insert(e.instance);
+      if (AtLeastError(e.severity) || e.platform) failing.insert(groups_.Find(e.tmpl));
       Span& sp = spans[groups_.Find(e.tmpl)];
       sp.first = std::min(sp.first, e.t);
       sp.last = std::max(sp.last, e.t);
@@ -1326,6 +1331,11 @@ class Correlator {
     std::vector<std::pair<uint32_t, Span>> v;
     for (const auto& [r, sp] : spans) {
       const double dur = sp.last - sp.first;
+      // Warnings each instance logs about once (Python shows a warning once
+      // per process) are timed by the instances' births, which kills and
+      // crashes set off: their episode is the births', not a problem's.
+      const double per_instance = static_cast<double>(sp.n) / static_cast<double>(std::max<size_t>(1, instances[r].size()));
+      if (!failing.count(r) && instances[r].size() >= 2 && per_instance <= o_.episode_once_per_instance) continue;
       if (sp.n >= o_.timing_min_entries && dur >= o_.episode_min_s && dur <= o_.episode_max_share * o_.window_s) {
         v.emplace_back(r, sp);
       }
@@ -1627,6 +1637,68 @@ class Correlator {
         if (r == e || !Overlap(groups[r].first, groups[r].last, groups[e].first, groups[e].last)) continue;
         links.emplace_back(e, r, fmt::format("library: {} warns from `[{}]`, whose only errors are {}",
                                              Quote(T(groups[r].tmpl)), tag, Quote(T(groups[e].tmpl))));
+      }
+    }
+    for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));
+  }
+
+  // The category of a runtime warning a template reports: Python's
+  // `file.py:<NUM>: DeprecationWarning: …` (Node's `[DEP0005]
+  // DeprecationWarning: …` alike); every deprecation class
+  // (`PydanticDeprecatedSince20`) counts as "deprecation". Empty for none.
+  static std::string WarningCategory(std::string_view text) {
+    auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; };
+    for (size_t colon = text.find(": "); colon != std::string_view::npos && colon < 400;
+         colon = text.find(": ", colon + 1)) {
+      size_t start = colon;
+      while (start > 0 && ident(text[start - 1])) --start;
+      std::string_view word = text.substr(start, colon - start);
+      if (const size_t dot = word.rfind('.'); dot != std::string_view::npos) word.remove_prefix(dot + 1);
+      if (word.size() < 8 || !std::isupper(static_cast<unsigned char>(word[0]))) continue;
+      if (word.find("Deprecat") != std::string_view::npos) return "deprecation";
+      if (word.ends_with("Warning")) return std::string(word);
+    }
+    return {};
+  }
+
+  // 10c. Warnings of one category (deprecations) are one chore: warning
+  // groups (no errors) whose every template reports the same category join
+  // when logged at overlapping times — a library's deprecation at boot and
+  // the app's own `utcnow()` deprecation on first use.
+  void WarningCategories() {
+    struct Group {
+      double first = 1e300, last = -1e300;
+      bool errors = false;
+      std::set<std::string> categories;
+      bool uncategorized = false;
+      uint32_t tmpl = 0;
+    };
+    std::map<uint32_t, Group> groups;
+    for (uint32_t t = 0; t < info_.size(); ++t) {
+      if (info_[t].entries.empty() || info_[t].request()) continue;
+      Group& g = groups[groups_.Find(t)];
+      g.first = std::min(g.first, info_[t].first);
+      g.last = std::max(g.last, info_[t].last);
+      g.errors = g.errors || AtLeastError(info_[t].max_severity) || info_[t].platform;
+      if (std::string c = WarningCategory(T(t)); !c.empty()) {
+        g.categories.insert(std::move(c));
+        g.tmpl = t;
+      } else {
+        g.uncategorized = true;
+      }
+    }
+    std::map<std::string, std::vector<uint32_t>> by_category;
+    for (const auto& [r, g] : groups) {
+      if (g.errors || g.uncategorized || g.categories.size() != 1) continue;
+      by_category[*g.categories.begin()].push_back(r);
+    }
+    std::vector<std::tuple<uint32_t, uint32_t, std::string>> links;
+    for (const auto& [category, rs] : by_category) {
+      for (size_t k = 1; k < rs.size(); ++k) {
+        const Group &a = groups[rs[0]], &b = groups[rs[k]];
+        if (!Overlap(a.first, a.last, b.first, b.last)) continue;
+        links.emplace_back(rs[0], rs[k], fmt::format("warnings: {} and {} report the same kind of warning ({})",
+                                                     Quote(T(a.tmpl)), Quote(T(b.tmpl)), category));
       }
     }
     for (auto& [a, b, why] : links) groups_.Union(a, b, std::move(why));

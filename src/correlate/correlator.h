@@ -91,6 +91,12 @@ struct CorrelationOptions {
   // Evidence 10b: a library's warning groups (`[next-auth][warn]…`) join its
   // one error group.
   bool library_warnings = true;
+  // Evidence 10c: warning groups reporting one warning category
+  // (deprecations) join.
+  bool warning_categories = true;
+  // No episode evidence for a warning group logged at most this many times
+  // per instance (on two or more): instance births time it.
+  double episode_once_per_instance = 1.5;
   // Evidence 0c: a line quoting an exception's message (of at least this
   // many words; 0 turns it off) joins the template that raises it.
   size_t quoted_error_words = 4;

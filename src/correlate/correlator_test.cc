@@ -1121,6 +1121,55 @@ TEST(Correlate, ALibrarysWarningsJoinItsOnlyErrors) {
   EXPECT_FALSE(Same(r_off, warn_e, err_e)) << EvidenceOf(r_off, err_e);
 }
 
+// Deprecations are one chore: a library's warning and the app's own, on
+// other instances at other moments, join; another category does not, nor
+// does a group with errors that mentions a deprecation.
+TEST(Correlate, WarningsOfOneCategoryJoin) {
+  Builder b;
+  const uint32_t lib = b.Template(
+      "/usr/local/lib/python3.12/site-packages/pydantic/_internal/_config.py:<NUM>: PydanticDeprecatedSince20: "
+      "Support for class-based `config` is deprecated");
+  const uint32_t app = b.Template(
+      "/app/services/thread_service.py:<NUM>: DeprecationWarning: datetime.datetime.utcnow() is deprecated");
+  const uint32_t runtime = b.Template("/app/services/jobs.py:<NUM>: RuntimeWarning: coroutine 'flush' was never awaited");
+  const uint32_t err = b.Template("Export failed: DeprecationWarning: legacy API removed in version <NUM>");
+  auto inst = [&] { return b.Instance(0, 3600, 500); };
+  const uint32_t i1 = inst(), i2 = inst(), i3 = inst(), i4 = inst();
+  for (int i = 0; i < 4; ++i) b.Add(lib, 200 + i * 700, Severity::kWarning).instance = i1;
+  for (int i = 0; i < 5; ++i) b.Add(app, 450 + i * 510, Severity::kWarning).instance = i2;
+  for (int i = 0; i < 4; ++i) b.Add(runtime, 800 + i * 610, Severity::kWarning).instance = i3;
+  for (int i = 0; i < 4; ++i) b.Add(err, 1000 + i * 430).instance = i4;
+  CorrelationResult r = b.Run();
+  const size_t lib_e = 0, app_e = 4, runtime_e = 9, err_e = 13;
+  EXPECT_TRUE(Same(r, lib_e, app_e)) << EvidenceOf(r, lib_e);
+  EXPECT_NE(EvidenceOf(r, lib_e).find("warnings: "), std::string::npos);
+  EXPECT_FALSE(Same(r, lib_e, runtime_e));
+  EXPECT_FALSE(Same(r, lib_e, err_e));
+  CorrelationOptions off;
+  off.warning_categories = false;
+  EXPECT_FALSE(Same(Correlate(b.in, off), lib_e, app_e));
+}
+
+// A warning each instance logs once, over the same minutes as an error
+// episode: its span is set by when instances happened to log it, not by the
+// errors. No episode evidence.
+TEST(Correlate, AWarningLoggedOncePerInstanceGivesNoEpisode) {
+  Builder b;
+  const uint32_t errs = b.Template("Upstream call to billing failed with <NUM>");
+  const uint32_t once = b.Template("websockets.legacy is deprecated; upgrade to the new asyncio implementation");
+  const uint32_t main = b.Instance(0, 3600, 500);
+  for (int i = 0; i < 7; ++i) b.Add(errs, 1000 + 130 * i).instance = main;  // 1000 .. 1780, never a burst
+  const double times[] = {1003, 1200, 1330, 1460, 1590, 1777};
+  for (double t : times) b.Add(once, t, Severity::kWarning).instance = b.Instance(0, 3600, 100);
+  CorrelationResult r = b.Run();
+  const size_t err_e = 0, once_e = 7;
+  EXPECT_FALSE(Same(r, err_e, once_e)) << EvidenceOf(r, err_e);
+  CorrelationOptions off;
+  off.episode_once_per_instance = 0;
+  const CorrelationResult r_off = Correlate(b.in, off);
+  EXPECT_TRUE(Same(r_off, err_e, once_e)) << EvidenceOf(r_off, err_e);
+}
+
 TEST(Correlate, ResultDoesNotDependOnEntryOrder) {
   Builder b;
   const uint32_t a = b.Template("Redis operation failed");
