@@ -154,24 +154,33 @@ std::vector<std::string> RaisedMessages(std::string_view text, size_t min_words)
 std::string BreakerName(std::string_view text) {
   std::string lower(text.substr(0, 400));
   for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  size_t at = lower.find("breaker");
-  if (at == std::string::npos) return {};
-  size_t i = at + 7;
-  while (i < lower.size() && lower[i] == ' ') ++i;
-  if (i >= lower.size()) return {};
-  const char open = lower[i];
-  const char close = open == '\'' ? '\'' : open == '"' ? '"' : open == '[' ? ']' : open == '(' ? ')' : 0;
-  if (close) ++i;
-  const size_t start = i;
   auto part = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == ':'; };
-  while (i < lower.size() && part(lower[i])) ++i;
-  if (i == start || (close && (i >= lower.size() || lower[i] != close))) return {};
-  std::string name(text.substr(start, i - start));
-  // "Circuit breaker OPEN ..." / "breaker is open": a state, not a name.
-  static constexpr std::string_view kStates[] = {"open", "opened", "is", "closed", "half-open", "tripped", "for", "state"};
-  std::string lname = lower.substr(start, i - start);
-  if (!close && std::find(std::begin(kStates), std::end(kStates), lname) != std::end(kStates)) return {};
-  return name;
+  // "breaker" as a word followed by a space: not a class's package
+  // (`resilience4j.circuitbreaker.CallNotPermittedException`).
+  for (size_t at = lower.find("breaker "); at != std::string::npos; at = lower.find("breaker ", at + 1)) {
+    size_t i = at + 7;
+    while (i < lower.size() && lower[i] == ' ') ++i;
+    if (i >= lower.size()) return {};
+    const char open = lower[i];
+    const char close = open == '\'' ? '\'' : open == '"' ? '"' : open == '[' ? ']' : open == '(' ? ')' : 0;
+    if (close) ++i;
+    const size_t start = i;
+    while (i < lower.size() && part(lower[i])) ++i;
+    size_t end = i;
+    if (close) {
+      if (end == start || i >= lower.size() || lower[i] != close) continue;
+    } else {
+      while (end > start && (lower[end - 1] == '.' || lower[end - 1] == ':' || lower[end - 1] == '-')) --end;
+      if (end == start) continue;
+      // "Circuit breaker OPEN …" / "breaker is open": a state, not a name.
+      static constexpr std::string_view kStates[] = {"open", "opened", "is", "closed", "half-open",
+                                                     "tripped", "for", "state", "has", "was"};
+      const std::string_view word = std::string_view(lower).substr(start, end - start);
+      if (std::find(std::begin(kStates), std::end(kStates), word) != std::end(kStates)) return {};
+    }
+    return std::string(text.substr(start, end - start));
+  }
+  return {};
 }
 
 namespace {

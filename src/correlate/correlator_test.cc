@@ -1083,6 +1083,11 @@ TEST(Correlate, BreakerNames) {
   EXPECT_EQ(BreakerName("Circuit breaker OPEN for 30s"), "");
   EXPECT_EQ(BreakerName("breaker is open"), "");
   EXPECT_EQ(BreakerName("no such thing"), "");
+  EXPECT_EQ(BreakerName("Circuit breaker payments: open for 30s"), "payments");
+  EXPECT_EQ(BreakerName("io.github.resilience4j.circuitbreaker.CallNotPermittedException: CircuitBreaker "
+                        "'backendA' is OPEN"),
+            "backendA");
+  EXPECT_EQ(BreakerName("resilience4j.circuitbreaker.CallNotPermittedException"), "");
 }
 
 // A library warns at each new instance's boot that it has no secret, and
