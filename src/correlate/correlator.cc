@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <map>
 #include <numeric>
 #include <set>
@@ -301,9 +300,11 @@ class Correlator {
   }
 
   void Index() {
+    exceptions_.assign(info_.size(), {});
     libraries_.assign(info_.size(), {});
     for (uint32_t t = 0; t < in_.template_texts.size(); ++t) {
-      for (const std::string& name : QualifiedExceptions(T(t))) libraries_[t].push_back(LibraryOf(name));
+      exceptions_[t] = QualifiedExceptions(T(t));
+      for (const std::string& name : exceptions_[t]) libraries_[t].push_back(LibraryOf(name));
     }
     std::vector<std::map<uint32_t, size_t>> loggers(info_.size());
     for (uint32_t i = 0; i < in_.entries.size(); ++i) {
@@ -352,12 +353,26 @@ class Correlator {
     }
   }
 
+  // Each group's first and last time, over its app (not request) templates.
+  std::map<uint32_t, std::pair<double, double>> AppGroupSpans() {
+    std::map<uint32_t, std::pair<double, double>> span;
+    for (uint32_t t = 0; t < info_.size(); ++t) {
+      if (info_[t].entries.empty() || info_[t].request()) continue;
+      auto [it, inserted] = span.try_emplace(groups_.Find(t), info_[t].first, info_[t].last);
+      if (!inserted) {
+        it->second.first = std::min(it->second.first, info_[t].first);
+        it->second.second = std::max(it->second.second, info_[t].last);
+      }
+    }
+    return span;
+  }
+
   // The app templates naming each module-qualified exception class.
   std::map<std::string, std::vector<uint32_t>> TemplatesByException() const {
     std::map<std::string, std::vector<uint32_t>> by_name;
     for (uint32_t t = 0; t < info_.size(); ++t) {
       if (info_[t].entries.empty() || info_[t].request()) continue;
-      for (auto& n : QualifiedExceptions(T(t))) by_name[std::move(n)].push_back(t);
+      for (const auto& n : exceptions_[t]) by_name[n].push_back(t);
     }
     return by_name;
   }
@@ -392,7 +407,7 @@ class Correlator {
     // Only templates holding a message's longest word can quote it: each
     // message is looked for in those alone (an index of the words the
     // messages use), not in every template of the pass.
-    auto words_of = [](std::string_view text, const std::function<void(std::string_view)>& fn) {
+    auto words_of = [](std::string_view text, auto&& fn) {
       size_t i = 0;
       while (i < text.size()) {
         if (!std::isalpha(static_cast<unsigned char>(text[i]))) {
@@ -451,15 +466,7 @@ class Correlator {
   void NamedExceptionGroups() {
     const auto by_name = TemplatesByException();
     if (by_name.empty()) return;
-    std::map<uint32_t, std::pair<double, double>> span;
-    for (uint32_t t = 0; t < info_.size(); ++t) {
-      if (info_[t].entries.empty() || info_[t].request()) continue;
-      auto [it, inserted] = span.try_emplace(groups_.Find(t), info_[t].first, info_[t].last);
-      if (!inserted) {
-        it->second.first = std::min(it->second.first, info_[t].first);
-        it->second.second = std::max(it->second.second, info_[t].last);
-      }
-    }
+    auto span = AppGroupSpans();
     std::vector<std::tuple<uint32_t, uint32_t, std::string>> links;
     for (const auto& [name, ts] : by_name) {
       for (size_t k = 1; k < ts.size(); ++k) {
@@ -573,17 +580,12 @@ class Correlator {
   // the same outage. Only a breaker that nothing has placed yet.
   void Breakers() {
     if (!o_.breaker_names) return;
-    std::map<uint32_t, std::pair<double, double>> span;  // root → first, last
-    std::map<uint32_t, std::set<std::string>> words;     // root → its app templates' words
+    auto span = AppGroupSpans();
+    std::map<uint32_t, std::set<std::string>> words;  // root → its app templates' words
     std::vector<std::pair<uint32_t, std::vector<std::string>>> breakers;
     for (uint32_t t = 0; t < info_.size(); ++t) {
       if (info_[t].entries.empty() || info_[t].request()) continue;
       const uint32_t r = groups_.Find(t);
-      auto [it, inserted] = span.try_emplace(r, info_[t].first, info_[t].last);
-      if (!inserted) {
-        it->second.first = std::min(it->second.first, info_[t].first);
-        it->second.second = std::max(it->second.second, info_[t].last);
-      }
       const std::string name = BreakerName(T(t));
       if (!name.empty()) {
         std::vector<std::string> w = ContentWords(name);
@@ -1871,7 +1873,8 @@ class Correlator {
   const CorrelationOptions& o_;
   Groups groups_;
   std::vector<TemplateInfo> info_;
-  std::vector<std::vector<std::string>> libraries_;  // by template: packages of the exceptions it names
+  std::vector<std::vector<std::string>> exceptions_;  // by template: QualifiedExceptions of its text
+  std::vector<std::vector<std::string>> libraries_;   // by template: the libraries of those
   std::vector<uint32_t> app_begin_;    // by trace id: where its app entries start in app_entries_
   std::vector<uint32_t> app_entries_;  // app (not request) entries with a trace, by trace
   std::map<std::pair<uint32_t, uint32_t>, size_t> trace_pairs_;
